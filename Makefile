@@ -1,0 +1,54 @@
+# Milepost: the two commands of the README's quick start, and their parts.
+#   make demo  - install Milepost and schedule the bundled example plan
+#   make test  - install the test tools and run every check and test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: demo test install install-test install-browser lint typecheck layers pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# with the web pages' front-end packages (htmx, pinned by package-lock.json) from npm
+install: $(BIN)/python
+	$(PIP) install -e .
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "note: npm is not installed: the web pages run without HTMX and their tests fail (apt-get install npm)" >&2; fi
+
+install-test: install install-browser
+	$(PIP) install -e '.[test]'
+
+# The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+install-browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
+	else echo "note: chromium is not installed and this is not root: the browser tests skip here (in CI they fail); install Debian's chromium package" >&2; fi
+
+demo: install
+	$(BIN)/milepost schedule examples/web-launch.yaml --gantt
+
+lint:
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+
+typecheck:
+	$(BIN)/mypy
+
+layers:
+	$(BIN)/lint-imports
+
+pytest:
+	scripts/with-test-services $(BIN)/pytest -q
+
+test: install-test lint typecheck layers pytest
+
+bench: install-test
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis node_modules test-artifacts

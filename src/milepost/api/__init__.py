@@ -1,0 +1,1 @@
+"""The JSON API (``/api/v1``): FastAPI routes over the services."""

@@ -1,0 +1,137 @@
+"""How the CLI shows things: problems, schedules, Gantt charts (Rich)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from milepost.charts.text_gantt import text_gantt
+from milepost.domain.duration import describe_minutes, format_duration
+from milepost.domain.schedule import Schedule, ScheduledTask, Severity
+from milepost.errors import InvalidInputError, MilepostError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def show_error(exc: MilepostError) -> None:
+    """Print every problem of an error to stderr, one per line, compiler style."""
+    problems = exc.problems if isinstance(exc, InvalidInputError) else ()
+    if not problems:
+        err.print(Text(f"error[{exc.code}]: {exc.message}", style="red"))
+        return
+    for p in problems:
+        where = p.location()
+        line = Text()
+        if where:
+            line.append(f"{where}: ", style="bold")
+        line.append(f"error[{p.code}]", style="red")
+        line.append(f": {p.message}")
+        err.print(line)
+    n = len(problems)
+    err.print(Text(f"{n} problem{'s' if n != 1 else ''} found", style="red"))
+
+
+def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn Milepost errors into a clear message and exit code 1 (never a traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except MilepostError as exc:
+            show_error(exc)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def show_diagnostics(schedule: Schedule, console: Console = err) -> None:
+    """Print the schedule's diagnostics (warnings) after the main output."""
+    style = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+    for d in schedule.diagnostics:
+        console.print(Text(f"{d.severity.value}[{d.code}]", style=style[d.severity]) + Text(f": {d.message}"))
+
+
+def schedule_table(schedule: Schedule, *, only: set[str] | None = None) -> Table:
+    """The schedule as a Rich table; critical tasks in red."""
+    units = schedule.project.units
+    wbs = schedule.project.wbs_codes()
+    table = Table(
+        title=f"{schedule.project.name}: {schedule.start_date:%a %Y-%m-%d %H:%M} to "
+        f"{schedule.finish_date:%a %Y-%m-%d %H:%M}",
+        title_justify="left",
+    )
+    for name, justify in (
+        ("WBS", "left"),
+        ("Task", "left"),
+        ("Start", "left"),
+        ("Finish", "left"),
+        ("Duration", "right"),
+        ("Total float", "right"),
+        ("Free float", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for st in schedule:
+        if only is not None and st.key not in only:
+            continue
+        depth = schedule.project.outline_level(st.key) - 1
+        style = "bold red" if st.critical and not st.summary else ("bold" if st.summary else "")
+        name = "  " * depth + (st.name if st.name == st.key else f"{st.name} [dim]({st.key})[/dim]")
+        table.add_row(
+            wbs[st.key],
+            name,
+            f"{st.start:%a %Y-%m-%d %H:%M}",
+            f"{st.finish:%a %Y-%m-%d %H:%M}",
+            _duration(schedule, st),
+            describe_minutes(st.total_float_minutes, units),
+            describe_minutes(st.free_float_minutes, units),
+            style=style,
+        )
+    return table
+
+
+def _duration(schedule: Schedule, st: ScheduledTask) -> str:
+    """Leaf tasks in the unit they were planned in (``5ed`` stays elapsed); summaries in days."""
+    if st.milestone and st.duration_minutes == 0:
+        return "milestone"
+    if st.summary:
+        return describe_minutes(st.duration_minutes, schedule.project.units)
+    return format_duration(schedule.project.task(st.key).duration, schedule.project.units)
+
+
+def print_gantt(schedule: Schedule, *, only: set[str] | None = None, width: int | None = None) -> None:
+    """Print a text Gantt chart sized to the terminal."""
+    labels = 34
+    bar_width = width or max(20, min(100, out.width - labels - 3))
+    chart = text_gantt(schedule, bar_width, only=only)
+    out.print(Text(" " * (labels + 1) + chart.scale, style="dim"))
+    for row in chart.rows:
+        label = ("  " * row.depth + row.label)[:labels].ljust(labels)
+        style = "red" if row.critical and not row.summary else ("bold" if row.summary else "cyan")
+        out.print(Text(label + " ", style="bold" if row.summary else "") + Text(row.bar, style=style))
+    print_paths(schedule)
+
+
+def print_paths(schedule: Schedule, console: Console = out) -> None:
+    """The chain that drives the finish, called the critical path when every task on it is
+    critical; otherwise the critical tasks are listed too (constraints can make them differ)."""
+    path = schedule.driving_path
+    critical = schedule.critical_tasks()
+    on_path = set(critical)
+    if all(key in on_path for key in path):
+        console.print(Text("critical path: ", style="bold") + Text(" → ".join(path), style="red"))
+        return
+    console.print(Text("driving path to the finish: ", style="bold") + Text(" → ".join(path)))
+    leaves = [k for k in critical if not schedule.project.is_summary(k)]
+    shown = ", ".join(leaves[:12]) + (f" and {len(leaves) - 12} more" if len(leaves) > 12 else "")
+    console.print(Text("critical tasks (total float ≤ 0): ", style="bold") + Text(shown or "none", style="red"))

@@ -1,0 +1,1 @@
+"""Resource levelling: resource-constrained scheduling heuristics and (optionally) CP-SAT."""

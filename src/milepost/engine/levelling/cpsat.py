@@ -1,0 +1,176 @@
+"""Optimal levelling with OR-Tools CP-SAT (the only module that imports OR-Tools).
+
+The RCPSP as a constraint program (e.g. Schutt, Feydy, Stuckey & Wallace 2011, "Explaining
+the cumulative propagator", Constraints 16:250-282): one interval per activity, a
+``cumulative`` constraint per resource (a capacity that changes over time is modelled as
+fixed intervals that take the missing capacity), linear precedence with the minimum
+lags, and the makespan (or the priority-weighted lateness against due slots) to
+minimise.  The heuristic's schedule is given as a *hint*, so the search starts from a
+good solution, and its makespan bounds the horizon.  CP-SAT reports whether the result
+is proven optimal and the best lower bound it proved.
+
+With a ``progress`` callback the search runs in a thread of its own while the calling
+thread tells the callback the share of the time limit used, every tenth of a second;
+when the callback answers ``False``, :meth:`CpSolver.stop_search` ends the search and
+the best schedule found until then is returned (CP-SAT's own way of stopping early).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from ortools.sat.python import cp_model
+
+from milepost.domain.levelling import Progress
+from milepost.engine.levelling.problem import NONE, Problem
+from milepost.errors import InfeasibleError
+
+I64 = NDArray[np.int64]
+POLL = 0.1
+"""Seconds between two reports of a search's progress."""
+
+
+@dataclass(frozen=True, eq=False)
+class CpsatResult:
+    """CP-SAT's schedule, status and bound."""
+
+    starts: I64
+    makespan: int
+    optimal: bool
+    lower_bound: int
+    objective: int
+    wall_time: float
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    hint: I64 | None = None,
+    objective: str = "makespan",
+    workers: int = 2,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> CpsatResult:
+    """Solve ``problem`` within ``time_limit`` seconds (raises :class:`InfeasibleError`);
+    ``progress`` hears how much of the time is used and may stop the search."""
+    model = cp_model.CpModel()
+    d = problem.duration
+    horizon = problem.horizon
+    if hint is not None and objective == "makespan":
+        horizon = min(horizon, int((hint + d).max(initial=0)))
+    starts, ends, intervals = [], [], []
+    for j in range(problem.n):
+        low = int(problem.release[j])
+        if problem.fixed[j] >= 0:
+            start = model.new_constant(int(problem.fixed[j]))
+        else:
+            start = model.new_int_var(low, max(low, horizon - int(d[j])), f"s{j}")
+        end = model.new_int_var(0, max(horizon, int(problem.fixed.max(initial=0)) + int(d.max(initial=0))), f"e{j}")
+        intervals.append(model.new_interval_var(start, int(d[j]), end, f"i{j}"))
+        starts.append(start)
+        ends.append(end)
+    for j in range(problem.n):
+        for i, lag in zip(problem.pred[j], problem.pred_lag[j], strict=True):
+            if i != NONE:
+                model.add(starts[j] >= starts[int(i)] + int(lag))
+    _resources(model, problem, intervals)
+    makespan = model.new_int_var(0, horizon + int(d.max(initial=0)), "makespan")
+    model.add_max_equality(makespan, ends)
+    if objective == "lateness":
+        late = []
+        for j in np.flatnonzero(problem.due >= 0).tolist():
+            tardy = model.new_int_var(0, horizon, f"late{j}")
+            model.add(tardy >= ends[j] - int(problem.due[j]))
+            late.append(int(problem.priority[j]) * tardy)
+        model.minimize(sum(late) * (horizon + 1) + makespan if late else makespan)
+    else:
+        model.minimize(makespan)
+    if hint is not None:
+        for j, value in enumerate(hint.tolist()):
+            if problem.fixed[j] < 0:
+                model.add_hint(starts[j], int(value))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    status = _search(solver, model, float(time_limit), progress)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        reason = "no schedule fits the resources" if status == cp_model.INFEASIBLE else "no schedule found in time"
+        raise InfeasibleError(f"CP-SAT: {reason} ({solver.status_name(status)})")
+    values = np.asarray([solver.value(s) for s in starts], dtype=np.int64)
+    span = int(solver.value(makespan))
+    bound = int(np.ceil(solver.best_objective_bound - 1e-9)) if objective == "makespan" else 0
+    return CpsatResult(values, span, status == cp_model.OPTIMAL, bound, int(solver.objective_value), solver.wall_time)
+
+
+def _resources(model: cp_model.CpModel, problem: Problem, intervals: list[cp_model.IntervalVar]) -> None:
+    """One cumulative per resource; slots with less capacity get a blocking interval."""
+    cap = problem.capacity
+    for r in range(cap.shape[0]):
+        users = np.flatnonzero(problem.demand[:, r] > 0).tolist()
+        if not users:
+            continue
+        top = int(cap[r].max(initial=0))
+        ivs = [intervals[j] for j in users]
+        demands = [int(problem.demand[j, r]) for j in users]
+        missing = top - cap[r]
+        t = 0
+        while t < len(missing):  # runs of equal shortfall become one fixed interval
+            if missing[t] <= 0:
+                t += 1
+                continue
+            u = t
+            while u < len(missing) and missing[u] == missing[t]:
+                u += 1
+            ivs.append(model.new_fixed_size_interval_var(t, u - t, f"block{r}_{t}"))
+            demands.append(int(missing[t]))
+            t = u
+        model.add_cumulative(ivs, demands, top)
+
+
+class _Improvements(cp_model.CpSolverSolutionCallback):
+    """Counts the better schedules the search finds (for the progress messages)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = 0
+
+    def on_solution_callback(self) -> None:
+        self.found += 1
+
+
+def _search(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, time_limit: float, progress: Progress | None
+) -> cp_model.CpSolverStatus:
+    """``solver.solve(model)``; with ``progress``, in a thread, reporting from this one."""
+    if progress is None:
+        return solver.solve(model)
+    improvements = _Improvements()
+    outcome: list[cp_model.CpSolverStatus] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(solver.solve(model, improvements))
+        except BaseException as exc:  # pragma: no cover - re-raised below, in the caller's thread
+            failure.append(exc)
+
+    began = time.monotonic()
+    thread = threading.Thread(target=run, name="milepost-cp-sat", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(POLL)
+        elapsed = time.monotonic() - began
+        found = improvements.found
+        text = f"CP-SAT: {elapsed:.0f} of {time_limit:g} s, {found} better schedule{'' if found == 1 else 's'} found"
+        if thread.is_alive() and not progress(min(elapsed / time_limit, 1.0), text):
+            solver.stop_search()
+            thread.join()
+    if failure:  # pragma: no cover
+        raise failure[0]
+    return outcome[0]

@@ -1,0 +1,212 @@
+"""``level(project)``: resolve over-allocations, explain every delay.
+
+1. Schedule by the critical path; build the levelling problem on working-time slots
+   (:mod:`slots`).
+2. Solve it with the heuristic (:mod:`heuristic`); with ``optimize``, improve it with
+   CP-SAT warm-started from the heuristic (:mod:`cpsat`).
+3. Turn slots back into dates on the real calendars: every task is held no earlier than
+   its levelled start and the engine's forward pass places it (so links hold exactly).
+4. Explain (:mod:`explain`): which resource and which tasks delayed each task, float that
+   counts resources, the resource-critical path.
+
+A ``progress`` callback follows the phases (:mod:`progress`) and may stop the search:
+the best schedule found until then is levelled and explained as usual.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from milepost.domain.levelling import Delay, LevelMethod, LevelParams, LevelResult, LevelStatus, Progress
+from milepost.domain.project import Project
+from milepost.domain.schedule import Diagnostic, Schedule, Severity
+from milepost.domain.validation import validate_project
+from milepost.engine.levelling.explain import Explanation, explain
+from milepost.engine.levelling.heuristic import level_heuristic
+from milepost.engine.levelling.problem import Problem, earliest_starts
+from milepost.engine.levelling.progress import Reporter
+from milepost.engine.levelling.slots import SlotMap, build_problem
+from milepost.engine.levelling.staffing import staff
+from milepost.engine.network import NO_DATE, Network, compile_network
+from milepost.engine.scheduler import assemble, run_passes, run_pinned
+from milepost.errors import InfeasibleError, InvalidInputError, SolverUnavailableError
+
+I64 = NDArray[np.int64]
+
+
+def level(project: Project, params: LevelParams | None = None, progress: Progress | None = None) -> LevelResult:
+    """Level ``project``'s resources (raises :class:`InvalidInputError` for bad input).
+
+    ``progress`` is told how far the levelling is (0-1) and what it is doing.  When it
+    answers ``False`` the heuristic stops after its current generation and CP-SAT stops
+    its search; the best schedule found so far is returned, with a ``levelling_stopped``
+    diagnostic.
+    """
+    params = params or LevelParams()
+    report = Reporter(progress)
+    began = time.perf_counter()
+    report(0.0, "Preparing the levelling problem")
+    problems = validate_project(project, cycles=False)
+    if problems:
+        raise InvalidInputError(problems)
+    net = compile_network(project)
+    cpm = run_passes(net)
+    unlevelled = assemble(project, net, cpm)
+    project = staff(project, unlevelled).project  # people for the requests by role or skill
+    problem, slots = build_problem(project, net, cpm, within_float=params.within_float)
+    starts, used, unplaced, problem = _heuristic(problem, params, report.part(0.02, 0.3 if params.optimize else 0.95))
+    status, bound = LevelStatus.FEASIBLE, _lower_bound(problem)
+    method = LevelMethod.HEURISTIC
+    if params.optimize and not report.stopped:
+        starts, status, bound = _optimize(problem, params, starts, bound, report.part(0.3, 0.95))
+        method = LevelMethod.OPTIMIZE
+    report(0.95, "Explaining the delays")
+    floor = np.where(net.is_summary, NO_DATE, slots.start_of(starts))
+    passes = run_pinned(net, cpm.start, floor)
+    levelled = assemble(project, net, passes)
+    why = explain(problem, starts)
+    levelled = _resource_floats(levelled, why, slots, net)
+    delays = _delays(project, net, (cpm.early.start, passes.early.start), why, slots, problem.resources)
+    path = tuple(project.tasks[int(net.task_of[k])].key for k in why.path if not net.is_summary[k])
+    stopped = (_STOPPED,) if report.stopped else ()
+    report(1.0, "Levelled")
+    return LevelResult(
+        schedule=levelled,
+        unlevelled=unlevelled,
+        method=method,
+        status=status,
+        makespan_minutes=_span(levelled, slots),
+        lower_bound_minutes=bound * slots.slot,
+        delays=delays,
+        resource_critical_path=path,
+        schedules=used,
+        seconds=time.perf_counter() - began,
+        slot_minutes=slots.slot,
+        diagnostics=stopped + _diagnostics(project, net, unplaced, slots) + levelled.diagnostics,
+    )
+
+
+_STOPPED = Diagnostic(
+    "levelling_stopped",
+    Severity.INFO,
+    "levelling was stopped before the end of its search: the schedule is the best one found until then",
+)
+
+
+def _heuristic(problem: Problem, params: LevelParams, report: Reporter) -> tuple[I64, int, NDArray[np.bool_], Problem]:
+    """The heuristic, with the horizon doubled until every schedule fits in it."""
+    while True:
+        result = level_heuristic(problem, schedules=params.schedules, seed=params.seed, progress=report)
+        if result.makespan < problem.horizon:
+            return result.starts, result.schedules, result.unlevelled, problem
+        problem = problem.with_horizon(problem.horizon * 2)
+
+
+def _lower_bound(problem: Problem) -> int:
+    """The critical path, and for each resource the work it must do at its top capacity."""
+    cpm = int((earliest_starts(problem) + problem.duration).max(initial=0))
+    work = (problem.demand * problem.duration[:, None]).sum(axis=0)
+    top = problem.capacity.max(axis=1, initial=0)
+    energy = int(np.max(np.ceil(work / np.maximum(top, 1)), initial=0)) if len(top) else 0
+    return max(cpm, energy)
+
+
+def _optimize(
+    problem: Problem, params: LevelParams, starts: I64, bound: int, report: Reporter
+) -> tuple[I64, LevelStatus, int]:
+    try:
+        from milepost.engine.levelling import cpsat
+    except ImportError as exc:  # pragma: no cover - OR-Tools is a dependency; a broken install
+        raise SolverUnavailableError(f"OR-Tools CP-SAT is not available ({exc}): pip install ortools") from None
+    try:
+        result = cpsat.solve(
+            problem,
+            time_limit=params.time_limit,
+            hint=starts,
+            objective=params.objective.value,
+            seed=params.seed,
+            progress=report if report.callback is not None else None,
+        )
+    except InfeasibleError:
+        if report.stopped:  # stopped before CP-SAT found a schedule: the heuristic's stands
+            return starts, LevelStatus.FEASIBLE, bound
+        raise
+    heuristic_span = int((starts + problem.duration).max(initial=0))
+    better = result.makespan <= heuristic_span or params.objective.value != "makespan"
+    chosen = result.starts if better else starts
+    status = LevelStatus.OPTIMAL if result.optimal else LevelStatus.FEASIBLE
+    return chosen, status, max(bound, result.lower_bound)
+
+
+def _resource_floats(schedule: Schedule, why: Explanation, slots: SlotMap, net: Network) -> Schedule:
+    """Total float and the critical flags from links *and* resource hand-overs."""
+    n = net.n_tasks
+    node = net.finish_node  # a summary's float is that of its finish side
+    slack = why.slack[node[:n]] * slots.slot
+    cols = schedule.columns
+    free = np.minimum(np.asarray(cols.free_float, dtype=np.int64), slack)
+    columns = replace(cols, total_float=slack.tolist(), free_float=free.tolist(), critical=(slack <= 0).tolist())
+    return replace(schedule, columns=columns)
+
+
+def _delays(
+    project: Project,
+    net: Network,
+    moves: tuple[I64, I64],
+    why: Explanation,
+    slots: SlotMap,
+    resources: tuple[str, ...],
+) -> dict[str, Delay]:
+    """For every task that moved: by how much, and what held it."""
+    before, after = moves
+    out: dict[str, Delay] = {}
+    moved = np.flatnonzero((after[: net.n_tasks] > before[: net.n_tasks]) & ~net.is_summary[: net.n_tasks])
+    if not moved.size:
+        return out
+    minutes = slots.calendar.between(before[moved], after[moved])
+    keys = [project.tasks[int(t)].key for t in net.task_of]
+    for k, j in enumerate(moved.tolist()):
+        holders = why.resource_drivers[j]
+        if holders:
+            resource: str | None = resources[holders[0][1]]
+            names = tuple(dict.fromkeys(keys[i] for i, r in holders if r == holders[0][1]))
+        else:
+            resource = None
+            names = tuple(dict.fromkeys(keys[i] for i in why.link_drivers[j] if after[i] > before[i]))
+        out[keys[j]] = Delay(keys[j], int(minutes[k]), resource, names)
+    return out
+
+
+def _span(schedule: Schedule, slots: SlotMap) -> int:
+    cal = slots.calendar
+    return int(cal.work_between(schedule.start, schedule.finish))
+
+
+def _diagnostics(project: Project, net: Network, unplaced: NDArray[np.bool_], slots: SlotMap) -> tuple[Diagnostic, ...]:
+    out = []
+    keys = [project.tasks[int(t)].key for t in net.task_of]
+    for j in np.flatnonzero(unplaced).tolist():
+        out.append(
+            Diagnostic(
+                "not_levelled_within_float",
+                Severity.WARNING,
+                f"'{keys[j]}' could not be levelled within its float; it keeps its place and its resources stay "
+                "over-allocated",
+                keys[j],
+            )
+        )
+    for pair in slots.capped:
+        task, resource = pair.split(" -> ")
+        out.append(
+            Diagnostic(
+                "assignment_exceeds_max_units",
+                Severity.WARNING,
+                f"'{task}' asks more units of '{resource}' than it has; levelled as if it asked for all of them",
+                task,
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,294 @@
+"""Turn a checked :class:`PlanModel` into a domain :class:`Project`.
+
+Parses the notations (durations, links, hours, constraints, holidays), builds full
+task keys, resolves link references by scope and collects every problem with the
+field path (``loc``) where it occurred.  Where each task, link and calendar came from
+is recorded (one entry each) so problems found later by domain validation map back
+to the file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from milepost.domain.calendar import builtin_calendars
+from milepost.domain.duration import ZERO, Duration, WorkUnits, parse_duration
+from milepost.domain.project import (
+    Anchor,
+    Constraint,
+    ConstraintType,
+    Project,
+    Task,
+)
+from milepost.domain.resource import Assignment, Request
+from milepost.errors import Problem
+from milepost.io.planfile.calendars import convert_calendar
+from milepost.io.planfile.found import Collector, Found, Path
+from milepost.io.planfile.links import Limit, resolve_links, too_long
+from milepost.io.planfile.model import KEY_PATTERN, PlanModel, TaskFieldsModel, TaskModel
+from milepost.io.planfile.resources import convert_assignments, convert_requests, convert_resources, progress_fields
+from milepost.io.planfile.syntax import read_moment
+
+_KEY = re.compile(KEY_PATTERN)
+_PLACEHOLDER_DATE = datetime(2000, 1, 3)
+
+
+@dataclass
+class Places:
+    """Where each task, link and calendar of the project was written."""
+
+    tasks: dict[str, Path] = field(default_factory=dict)
+    repeats: dict[str, list[Path]] = field(default_factory=dict)
+    links: dict[tuple[str, str], list[Path]] = field(default_factory=dict)
+    resources: dict[str, Path] = field(default_factory=dict)
+    assignments: dict[tuple[str, str], Path] = field(default_factory=dict)
+    requests: dict[tuple[str, str], Path] = field(default_factory=dict)
+
+    def loc_of(self, problem: Problem) -> Path:
+        """The field path of a domain problem's path, such as ``tasks[a.b].calendar``.
+
+        A task key used again is placed on each repetition in turn.
+        """
+        m = _DOMAIN_PATH.match(problem.path)
+        if m is None:
+            return ("project", "calendar") if problem.path == "project.calendar" else ()
+        kind, key, attr = m.group(1), m.group(2), m.group(3)
+        if kind == "calendars":
+            return ("calendars", key, *([attr] if attr else []))
+        if kind == "resources":
+            loc = self.resources.get(key, ())
+            return (*loc, attr) if attr and loc else loc
+        if kind in ("assignments", "requests"):
+            task, _, other = key.partition("->")
+            table = self.assignments if kind == "assignments" else self.requests
+            return table.get((task, other), self.tasks.get(task, ()))
+        if kind == "dependencies":
+            pred, _, succ = key.partition("->")
+            locs = self.links.get((pred, succ), [])
+            return locs[-1] if locs else self.tasks.get(succ, ())
+        if problem.code == "duplicate_task" and self.repeats.get(key):
+            return self.repeats[key].pop(0)
+        loc = self.tasks.get(key, ())
+        if attr and loc:
+            return (*loc, "key" if attr == "parent" else attr)
+        return loc
+
+
+_DOMAIN_PATH = re.compile(r"^(tasks|calendars|dependencies|resources|assignments|requests)\[(.*)\](?:\.(\w+))?$")
+
+
+@dataclass
+class Conversion:
+    """The project (built from what could be read), the problems, and where things are.
+
+    ``complete`` is false when the project had to be built with a stand-in (a missing
+    start date): it can be checked, but it is not the plan.
+    """
+
+    project: Project
+    problems: list[Found]
+    places: Places = field(default_factory=Places)
+    complete: bool = True
+
+
+def convert_plan(plan: PlanModel, skip: set[Path] | None = None) -> Conversion:
+    """Build the domain project from a plan model, collecting every problem.
+
+    ``skip`` lists field paths of list items to leave out (stand-ins for bad items).
+    """
+    col = Collector(skip)
+    places = Places()
+    pm = plan.project
+    units = WorkUnits(pm.hours_per_day, pm.days_per_week, pm.days_per_month)
+    anchor, anchor_date = _anchor(plan, col)
+    _check_timezone(pm.timezone, col)
+    calendars = dict(builtin_calendars())
+    for key, cm in plan.calendars.items():
+        if not _KEY.match(key):
+            col.add(("calendars", key), "invalid_key", _key_message("calendar", key), at_key=True)
+        calendars[key] = convert_calendar(key, cm, ("calendars", key), col)
+    tasks: list[Task] = []
+    links: list[tuple[Path, str, str]] = []
+    assignments: list[Assignment] = []
+    requests: list[Request] = []
+    limit = Limit(units)
+    _tasks(plan.tasks, None, ("tasks",), (units, limit), col, tasks, links, places, assignments, requests)
+    deps = resolve_links(tasks, links, (units, limit), col, places.links)
+    resources = convert_resources(plan.resources, pm.currency, units, col)
+    places.resources.update({str(rm.key): ("resources", i) for i, rm in enumerate(plan.resources)})
+    project = Project(
+        name=pm.name,
+        anchor_date=anchor_date or _PLACEHOLDER_DATE,
+        anchor=anchor,
+        timezone=pm.timezone,
+        calendar=pm.calendar,
+        currency=pm.currency,
+        units=units,
+        calendars=tuple(calendars.values()),
+        tasks=tuple(tasks),
+        dependencies=tuple(deps),
+        description=pm.description,
+        honor_constraints=pm.honor_constraints,
+        status_date=read_moment(pm.status_date) if pm.status_date is not None else None,
+        resources=tuple(resources),
+        assignments=tuple(assignments),
+        requests=tuple(requests),
+    )
+    return Conversion(project, col.problems, places, complete=anchor_date is not None)
+
+
+def _anchor(plan: PlanModel, col: Collector) -> tuple[Anchor, datetime | None]:
+    pm = plan.project
+    if (pm.start is None) == (pm.finish is None):
+        col.add(("project",), "project_anchor", "the project needs exactly one of 'start' or 'finish'")
+        return Anchor.START, None
+    if pm.start is not None:
+        return Anchor.START, read_moment(pm.start)
+    assert pm.finish is not None
+    return Anchor.FINISH, read_moment(pm.finish, end_of_day=True)
+
+
+def _check_timezone(name: str, col: Collector) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = _did_you_mean(name, sorted(available_timezones()))
+        col.add(
+            ("project", "timezone"),
+            "unknown_timezone",
+            f"'{name}' is not an IANA time zone such as Europe/London{hint}",
+        )
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    """``"; did you mean X, Y?"`` for close matches, else ``""``."""
+    hint = difflib.get_close_matches(word, choices, n=3)
+    return f"; did you mean {', '.join(hint)}?" if hint else ""
+
+
+def _key_message(kind: str, key: str) -> str:
+    why = " (a dot separates the keys of summary tasks in a full key)" if "." in key else ""
+    return f"'{key}' is not a valid {kind} key: use letters, digits, _ and - only, no spaces{why}"
+
+
+# ---------------------------------------------------------------------- tasks
+def _tasks(
+    models: list[TaskModel],
+    parent: str | None,
+    loc: Path,
+    measures: tuple[WorkUnits, Limit],
+    col: Collector,
+    out: list[Task],
+    links: list[tuple[Path, str, str]],
+    places: Places,
+    assignments: list[Assignment],
+    requests: list[Request],
+) -> None:
+    skip = col.skip
+    for i, tm in enumerate(models):
+        tloc = (*loc, i)
+        if skip and tloc in skip:
+            continue
+        if not _KEY.match(tm.key):
+            col.add((*tloc, "key"), "invalid_key", _key_message("task", tm.key))
+        key = f"{parent}.{tm.key}" if parent else tm.key
+        if key in places.tasks:
+            places.repeats.setdefault(key, []).append(tloc)
+        else:
+            places.tasks[key] = tloc
+        task = convert_task(tm, key, parent, (tloc, bool(tm.tasks)), measures, col)
+        out.append(task if tm.id is None else replace(task, external_id=str(tm.id)))
+        for assignment, aloc in convert_assignments(tm, key, tloc, measures[0], col):
+            assignments.append(assignment)
+            places.assignments.setdefault((key, assignment.resource), aloc)
+        for request, qloc in convert_requests(tm, key, tloc, col):
+            requests.append(request)
+            places.requests.setdefault((key, request.label), qloc)
+        after = [tm.after] if isinstance(tm.after, str) else tm.after
+        for j, text in enumerate(after):
+            aloc = (*tloc, "after") if isinstance(tm.after, str) else (*tloc, "after", j)
+            if not skip or aloc not in skip:
+                links.append((aloc, text, key))
+        if tm.tasks:
+            _tasks(tm.tasks, key, (*tloc, "tasks"), measures, col, out, links, places, assignments, requests)
+
+
+def convert_task(
+    tm: TaskFieldsModel,
+    key: str,
+    parent: str | None,
+    place: tuple[Path, bool],
+    measures: tuple[WorkUnits, Limit],
+    col: Collector,
+) -> Task:
+    """The domain task of one entry (``place``: where it is, and whether it is a summary)."""
+    loc, summary = place
+    units, limit = measures
+    duration: Duration | None = ZERO
+    if tm.duration is not None:
+        if summary:
+            col.add(
+                (*loc, "duration"),
+                "summary_duration",
+                "a summary task takes its duration from its subtasks; remove 'duration'",
+            )
+        try:  # inline rather than col.attempt: this runs for every task
+            duration = parse_duration(tm.duration, units)
+        except ValueError as exc:
+            col.add((*loc, "duration"), "invalid_duration", str(exc))
+            duration = None
+        if duration is not None and abs(duration.minutes) > limit.low and limit.exceeded(duration):
+            col.add((*loc, "duration"), "absurd_duration", f"'{tm.duration}' is {too_long(duration)}")
+            duration = None
+    elif not summary and not tm.milestone:
+        col.add(loc, "missing_duration", f"task '{key}' needs a 'duration' (e.g. 3d), or 'milestone: true'")
+    if summary and tm.calendar is not None:
+        col.add(
+            (*loc, "calendar"),
+            "summary_calendar",
+            "a summary task's dates come from its subtasks; set the calendar on the subtasks",
+        )
+    constraint = None
+    if tm.constraint is not None:
+        constraint = col.attempt((*loc, "constraint"), "invalid_constraint", lambda: parse_constraint(tm.constraint))
+    deadline = read_moment(tm.deadline, end_of_day=True) if tm.deadline is not None else None
+    return Task(
+        key=key,
+        name=tm.name,
+        parent=parent,
+        duration=duration or ZERO,
+        milestone=tm.milestone,
+        deliverable=tm.deliverable,
+        priority=tm.priority,
+        notes=tm.notes,
+        calendar=tm.calendar if not summary else None,
+        constraint=constraint,
+        deadline=deadline,
+        **progress_fields(tm, loc, col),
+    )
+
+
+def parse_constraint(text: str | None) -> Constraint:
+    """``ASAP``, ``ALAP`` or ``TYPE DATE`` (``SNET 2027-03-01``, ``FNLT 2027-04-30 17:00``).
+
+    A bare date is the start of the day for start constraints and the end of the day
+    for finish constraints.  The type may be written in any case.
+    """
+    text = text or ""
+    parts = text.split(None, 1)
+    names = ", ".join(c.value for c in ConstraintType)
+    try:
+        ctype = ConstraintType(parts[0].upper())
+    except (ValueError, IndexError):
+        raise ValueError(f"'{text}' is not a constraint; expected one of {names}, with a date where needed") from None
+    if not ctype.needs_date:
+        if len(parts) > 1:
+            raise ValueError(f"{ctype.value} takes no date")
+        return Constraint(ctype)
+    if len(parts) < 2:
+        raise ValueError(f"{ctype.value} needs a date, e.g. '{ctype.value} 2027-03-01'")
+    return Constraint(ctype, read_moment(parts[1], end_of_day=ctype.on_finish))

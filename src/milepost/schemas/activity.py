@@ -1,0 +1,40 @@
+"""Comments on tasks and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from milepost.schemas.common import Strict, Timestamp
+
+
+class CommentCreate(Strict):
+    """A comment on a task."""
+
+    body: str = Field(min_length=1, max_length=20_000)
+
+
+class CommentRead(BaseModel):
+    """A comment, with its author."""
+
+    id: int
+    task_id: int
+    user_id: int | None
+    author: str
+    body: str
+    created_at: Timestamp
+
+
+class AuditRead(BaseModel):
+    """One change: who, when, what, with the state before and after."""
+
+    id: int
+    at: Timestamp
+    user_id: int | None
+    user: str
+    entity: str
+    entity_id: int | None
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

@@ -1,0 +1,18 @@
+"""The server: the JSON API with the web pages mounted under it (``milepost serve``)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from milepost.api.app import create_app as create_api
+from milepost.api.errors import status_of
+from milepost.config import Settings, get_settings
+from milepost.web.app import create_web
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The whole application: ``/api/v1``, ``/healthz``, ``/readyz`` and the pages."""
+    settings = settings or get_settings()
+    app = create_api(settings)
+    app.mount("/", create_web(settings, app.state.sessions, status_of))
+    return app

@@ -1,0 +1,1 @@
+"""Use cases over the engines, readers and (later) storage."""

@@ -1,0 +1,80 @@
+"""Who may do what: workspace admins, and per project owner, manager, member, viewer.
+
+A user who is not a member of a project is told it does not exist (404, not 403), so
+its existence is not leaked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from milepost.errors import NotFoundError, PermissionDeniedError
+from milepost.storage import repository as repo
+from milepost.storage.db import Session
+from milepost.storage.models import ProjectRecord
+
+
+class Role(StrEnum):
+    """A project role, strongest first."""
+
+    OWNER = "owner"
+    MANAGER = "manager"
+    MEMBER = "member"
+    VIEWER = "viewer"
+
+
+class Action(StrEnum):
+    """What a request wants to do with a project."""
+
+    READ = "read"
+    COMMENT = "comment"
+    PROGRESS = "progress"
+    """Update progress of one's own assignments (a member); managers may update any."""
+    EDIT = "edit"
+    """Change the plan: tasks, links, calendars, resources, assignments; schedule and level."""
+    ADMINISTER = "administer"
+    """Project settings, members, deletion."""
+
+
+ALLOWED: dict[Role, frozenset[Action]] = {
+    Role.VIEWER: frozenset({Action.READ}),
+    Role.MEMBER: frozenset({Action.READ, Action.COMMENT, Action.PROGRESS}),
+    Role.MANAGER: frozenset({Action.READ, Action.COMMENT, Action.PROGRESS, Action.EDIT}),
+    Role.OWNER: frozenset(Action),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The signed-in user making a request."""
+
+    user_id: int
+    is_admin: bool = False
+    email: str = ""
+    must_change_password: bool = False
+
+
+def role_of(session: Session, actor: Actor, project_id: int) -> Role | None:
+    """The actor's role on the project (an admin counts as owner everywhere)."""
+    if actor.is_admin:
+        return Role.OWNER
+    found = repo.membership(session, project_id, actor.user_id)
+    return Role(found.role) if found else None
+
+
+def project_for(session: Session, actor: Actor, project_id: int, action: Action) -> ProjectRecord:
+    """The project, if the actor may do ``action`` on it (else not found / permission denied)."""
+    record = repo.get(session, ProjectRecord, project_id)
+    role = role_of(session, actor, project_id) if record is not None else None
+    if record is None or role is None:
+        raise NotFoundError(f"project {project_id} not found")
+    if action not in ALLOWED[role]:
+        raise PermissionDeniedError(f"a project {role.value} may not {action.value} here")
+    return record
+
+
+def require_admin(actor: Actor) -> None:
+    """Only workspace admins."""
+    if not actor.is_admin:
+        raise PermissionDeniedError("only a workspace admin may do this")

@@ -1,0 +1,69 @@
+"""Domain invariants: a loop is found whatever else is wrong, and never crashes the search."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from milepost.domain.calendar import Calendar, WorkWeek, builtin_calendars
+from milepost.domain.duration import Duration
+from milepost.domain.project import Dependency, Project, Task
+from milepost.domain.resource import Resource
+from milepost.domain.validation import validate_project
+
+
+def project(tasks: list[Task], links: list[tuple[str, str]], **kw: object) -> Project:
+    return Project(
+        name="P",
+        anchor_date=datetime(2027, 1, 4),
+        tasks=tuple(tasks),
+        dependencies=tuple(Dependency(a, b) for a, b in links),
+        calendars=tuple(builtin_calendars().values()),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def leaf(key: str, parent: str | None = None, **kw: object) -> Task:
+    return Task(key, parent=parent, duration=Duration(480), **kw)  # type: ignore[arg-type]
+
+
+def codes(p: Project) -> list[str]:
+    return sorted(problem.code for problem in validate_project(p))
+
+
+def test_a_loop_downstream_of_which_a_task_comes_first() -> None:
+    p = project([leaf("a"), leaf("b"), leaf("c")], [("c", "a"), ("c", "b"), ("b", "c")])
+    (problem,) = validate_project(p)
+    assert problem.message == "dependency cycle: b -> c -> b"
+    assert problem.path == "dependencies[c->b]"
+
+
+def test_a_loop_is_found_beside_other_problems() -> None:
+    p = project(
+        [leaf("a"), leaf("b"), leaf("a", calendar="nope"), leaf("x")],
+        [("a", "b"), ("b", "a"), ("x", "x"), ("ghost", "x")],
+    )
+    assert codes(p) == ["dependency_cycle", "duplicate_task", "self_link", "unknown_calendar", "unknown_task"]
+
+
+def test_a_loop_through_a_summary_is_placed_on_a_link() -> None:
+    tasks = [Task("s"), leaf("s.a", "s"), leaf("s.b", "s"), leaf("x")]
+    (problem,) = validate_project(project(tasks, [("s", "x"), ("x", "s.b")]))
+    assert problem.code == "dependency_cycle"
+    assert problem.path in ("dependencies[s->x]", "dependencies[x->s.b]")
+
+
+def test_a_used_calendar_needs_working_time_an_unused_base_does_not() -> None:
+    idle = Calendar("idle", week=WorkWeek(((),) * 7))
+    holidays_only = Calendar("company")
+    team = Calendar("team", base="company", week=builtin_calendars()["standard"].week)
+    p = project([leaf("a", calendar="idle"), leaf("b", calendar="team")], [])
+    p = replace(p, calendars=(*p.calendars, idle, holidays_only, team))
+    (problem,) = validate_project(p)
+    assert (problem.code, problem.path) == ("calendar_without_working_time", "calendars[idle]")
+
+
+def test_a_work_resource_may_have_no_units_but_not_negative_ones() -> None:
+    p = project([leaf("a")], [], resources=(Resource("idle", max_units=0.0),))
+    assert codes(p) == []
+    assert codes(replace(p, resources=(Resource("odd", max_units=-1.0),))) == ["invalid_units"]

@@ -1,0 +1,174 @@
+"""Levelling: capacity holds, links hold, delays are explained, over every method."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import milepost
+from milepost.domain.duration import Duration, TimeUnit
+from milepost.domain.levelling import LevelMethod, LevelParams, LevelResult, LevelStatus
+from milepost.domain.project import Dependency, LinkType, Project, Task
+from milepost.domain.resource import Assignment, Request, Resource
+from milepost.engine.load import resource_load
+from milepost.io.psplib import period_of, read_psplib
+from tests.engine.test_properties import assert_links_hold
+from tests.shared_data import shared
+
+METHODS = [LevelParams(schedules=200), LevelParams(optimize=True, time_limit=2.0, schedules=100)]
+IDS = ["heuristic", "optimize"]
+START = datetime(2027, 1, 4)
+
+
+def day(n: float) -> Duration:
+    return Duration(round(n * 480), TimeUnit.DAY)
+
+
+def two_on_one_person() -> Project:
+    """Two 3-day tasks both need Alice full time, then a review after both."""
+    return Project(
+        name="Shared person",
+        anchor_date=START,
+        tasks=(Task("api", duration=day(3)), Task("ui", duration=day(3)), Task("review", duration=day(1))),
+        dependencies=(Dependency("api", "review"), Dependency("ui", "review")),
+        resources=(Resource("alice", "Alice"),),
+        assignments=(Assignment("api", "alice"), Assignment("ui", "alice")),
+    )
+
+
+def check(project: Project, result: LevelResult) -> None:
+    """The invariants every levelled schedule keeps."""
+    assert not resource_load(project, result.schedule).over, "a resource is still over-allocated"
+    assert_links_hold(result.schedule)
+    assert result.schedule.finish_date >= result.unlevelled.finish_date
+    for delay in result.delays.values():
+        task = result.schedule.task(delay.task)
+        assert delay.minutes > 0
+        if delay.resource is not None:
+            for other in delay.delayed_by:
+                assert any(a.task == other and a.resource == delay.resource for a in project.assignments)
+                assert result.schedule.task(other).finish <= task.start
+    path = result.resource_critical_path
+    assert path
+    assert result.schedule.task(path[-1]).finish == max(t.finish for t in result.schedule if not t.summary)
+
+
+@pytest.mark.parametrize("params", METHODS, ids=IDS)
+def test_two_tasks_on_one_person_are_sequenced_and_explained(params: LevelParams) -> None:
+    project = two_on_one_person()
+    assert resource_load(project, milepost.schedule(project)).over  # over-allocated before
+    result = milepost.level(project, params)
+    check(project, result)
+    assert result.makespan_minutes == 7 * 480  # 3 + 3 + 1 days: nothing shorter is possible
+    delays = result.delays
+    assert set(delays) in ({"ui", "review"}, {"api", "review"})
+    (waited,) = (d for d in delays.values() if d.task != "review")
+    assert waited.minutes == 3 * 480
+    assert waited.resource == "alice"
+    assert waited.delayed_by == (({"api", "ui"} - {waited.task}).pop(),)
+    assert delays["review"].resource is None  # it only follows the task that waited
+    assert delays["review"].delayed_by == (waited.task,)
+    assert result.schedule.task("review").critical
+    assert set(result.resource_critical_path) == {"api", "ui", "review"}
+    assert all(t.total_float_minutes == 0 for t in result.schedule)  # float counts the hand-over
+    assert result.method is (LevelMethod.OPTIMIZE if params.optimize else LevelMethod.HEURISTIC)
+
+
+def test_optimize_proves_the_optimum_and_its_bound() -> None:
+    result = milepost.level(two_on_one_person(), LevelParams(optimize=True, time_limit=5))
+    assert result.status is LevelStatus.OPTIMAL
+    assert result.lower_bound_minutes == result.makespan_minutes
+
+
+def test_priority_1000_is_never_levelled() -> None:
+    project = two_on_one_person()
+    tasks = tuple(Task(t.key, duration=t.duration, priority=1000 if t.key == "ui" else 500) for t in project.tasks)
+    result = milepost.level(Project(**{**project.__dict__, "tasks": tasks}))
+    assert result.schedule.task("ui").start == result.unlevelled.task("ui").start
+    assert "ui" not in result.delays
+
+
+def test_within_float_keeps_tasks_inside_their_float() -> None:
+    # api and ui share alice; ui has no float beyond the chain it is on, so it cannot move
+    project = two_on_one_person()
+    result = milepost.level(project, LevelParams(within_float=True))
+    for t in result.schedule:
+        assert t.start <= result.unlevelled.task(t.key).late_start
+    assert any(d.code == "not_levelled_within_float" for d in result.diagnostics)
+
+
+def test_same_seed_same_schedule() -> None:
+    project = read_psplib(shared("psplib", "j30", "j3013_3.sm")).project
+    a = milepost.level(project, LevelParams(schedules=300, seed=7))
+    b = milepost.level(project, LevelParams(schedules=300, seed=7))
+    assert [t.start for t in a.schedule] == [t.start for t in b.schedule]
+
+
+@pytest.mark.parametrize("params", METHODS, ids=IDS)
+def test_psplib_instance_is_levelled_to_its_optimum(params: LevelParams) -> None:
+    instance = read_psplib(shared("psplib", "j30", "j301_1.sm"))
+    result = milepost.level(instance.project, params)
+    check(instance.project, result)
+    assert period_of(result.schedule.finish_date) == result.makespan_minutes
+    assert result.makespan_minutes == 43  # the proven optimum (j30opt.sm)
+    assert result.lower_bound_minutes >= 38  # the critical path
+
+
+@st.composite
+def staffed_projects(draw: st.DrawFn) -> Project:
+    """Random small projects with FS/SS/FF links and 1-3 people at 50 % or 100 %."""
+    n = draw(st.integers(2, 9))
+    tasks = [Task(f"t{i}", duration=day(draw(st.sampled_from([0.5, 1, 2, 3])))) for i in range(n)]
+    deps = []
+    for b in range(1, n):
+        for a in range(b):
+            if draw(st.integers(0, 4)) == 0:
+                deps.append(
+                    Dependency(f"t{a}", f"t{b}", draw(st.sampled_from([LinkType.FS, LinkType.SS, LinkType.FF])))
+                )
+    people = [Resource(f"p{k}", max_units=draw(st.sampled_from([1.0, 2.0]))) for k in range(draw(st.integers(1, 3)))]
+    assignments = []
+    for t in tasks:
+        for p in draw(st.lists(st.sampled_from(people), max_size=2, unique_by=lambda r: r.key)):
+            assignments.append(Assignment(t.key, p.key, draw(st.sampled_from([0.5, 1.0]))))
+    return Project(
+        name="p", anchor_date=START, tasks=tuple(tasks), dependencies=tuple(deps),
+        resources=tuple(people), assignments=tuple(assignments),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("params", METHODS, ids=IDS)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(project=staffed_projects())
+def test_random_projects_keep_every_invariant(params: LevelParams, project: Project) -> None:
+    check(project, milepost.level(project, params))
+
+
+def test_requests_by_role_and_skill_get_qualified_people() -> None:
+    people = (
+        Resource("ann", role="backend", skills=(("python", 5),)),
+        Resource("bob", role="backend", skills=(("python", 3),)),
+        Resource("cat", role="frontend", skills=(("python", 2),)),
+    )
+    project = Project(
+        name="Pool",
+        anchor_date=START,
+        tasks=(Task("api", duration=day(3)), Task("etl", duration=day(2)), Task("ui", duration=day(2))),
+        resources=people,
+        assignments=(Assignment("ui", "cat"),),
+        requests=(
+            Request("api", 2, role="backend"),
+            Request("etl", 1, skill="python", level=4),
+            Request("ui", 1, role="backend"),
+        ),
+    )
+    result = milepost.level(project)
+    staffed = result.schedule.project
+    check(staffed, result)
+    chosen = {(a.task, a.resource) for a in staffed.assignments}
+    assert {("api", "ann"), ("api", "bob"), ("etl", "ann")} <= chosen  # only ann has python 4
+    assert ("ui", "bob") in chosen  # the backend person with the least skill to spare
+    assert result.delays["etl"].resource == "ann"

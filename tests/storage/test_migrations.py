@@ -1,0 +1,69 @@
+"""The migrations build exactly the schema of the records, and go down and up again, on
+SQLite and PostgreSQL (the schema is built by migrations only)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+
+from milepost.services.workspace import Database
+from milepost.storage import migrate
+from milepost.storage.db import make_engine
+from milepost.storage.models import Base
+from tests.workspace import postgres_schema, postgres_url
+
+
+def test_the_migrated_schema_is_the_schema_of_the_records(db: Database) -> None:
+    assert migrate.current(db.engine) == migrate.head()
+    with db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+@contextmanager
+def fresh(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database of its own (its schema is changed by the test)."""
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+        migrate.upgrade(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+        return
+    base = postgres_url()
+    if base is None:
+        pytest.skip("the PostgreSQL migration test needs MILEPOST_TEST_DATABASE_URL")
+    with postgres_schema(base) as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    config = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_jobs_table_comes_and_goes_with_its_migration(backend: str, tmp_path: Path) -> None:
+    with fresh(backend, tmp_path) as engine:
+        assert "jobs" in inspect(engine).get_table_names()
+        downgrade(engine, "0001")
+        assert migrate.current(engine) == "0001"
+        assert "jobs" not in inspect(engine).get_table_names()
+        migrate.upgrade(engine)
+        assert migrate.current(engine) == migrate.head()
+        columns = {c["name"] for c in inspect(engine).get_columns("jobs")}
+        assert {"project_id", "user_id", "kind", "status", "progress", "message", "cancel_requested", "params",
+                "created_at", "started_at", "finished_at", "updated_at"} <= columns  # fmt: skip
