@@ -84,6 +84,11 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f}"
 
 
+def spread(samples: list[float]) -> str:
+    """Median, min and max of timings in seconds, as milliseconds."""
+    return f"median {ms(median(samples))}  (min {ms(min(samples))}, max {ms(max(samples))})"
+
+
 def verdict(ok: bool) -> str:
     """``MET`` or ``NOT MET``."""
     return "MET" if ok else "NOT MET"

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import httpx
 
-from common import header, median, ms, verdict
+from common import header, median, ms, spread, verdict
 from milepost.services import accounts
 from milepost.services.access import Role
 from milepost.storage import mappers, migrate
@@ -210,12 +210,8 @@ def main() -> None:
             size = len(client.get(f"/projects/{big}/gantt").content)
             print(f"\n## Gantt page, 5,000 leaf tasks (+250 summaries, ~15,000 links); {size / 1e6:.1f} MB of HTML")
             cold, warm = gantt_server(client, csrf, big, args.repeat)
-            print(
-                f"  server time, cold (after a change): median {ms(median(cold))}  (min {ms(min(cold))}, max {ms(max(cold))})"
-            )
-            print(
-                f"  server time, warm (unchanged):      median {ms(median(warm))}  (min {ms(min(warm))}, max {ms(max(warm))})"
-            )
+            print(f"  server time, cold (after a change): {spread(cold)}")
+            print(f"  server time, warm (unchanged):      {spread(warm)}")
             print(f"  target <= {TARGETS['server']:g} s (cold): {verdict(median(cold) <= TARGETS['server'])}")
             if not args.no_browser:
                 timings = interactive(base, big, args.repeat)
@@ -225,17 +221,12 @@ def main() -> None:
                     print(
                         f"  browser: interactive (domInteractive) median {ms(dom)}, load event done median {ms(loaded)}"
                     )
-                    print(
-                        f"  target interactive <= {TARGETS['interactive']:g} s (load event): {verdict(loaded <= TARGETS['interactive'])}"
-                    )
+                    met = verdict(loaded <= TARGETS["interactive"])
+                    print(f"  target interactive <= {TARGETS['interactive']:g} s (load event): {met}")
             print("\n## Edit round trips, 2,000 leaf tasks (+100 summaries, ~6,000 links)")
             cells, drags = round_trips(client, csrf, mid, args.repeat)
-            print(
-                f"  table cell edit -> rescheduled table: median {ms(median(cells))}  (min {ms(min(cells))}, max {ms(max(cells))})"
-            )
-            print(
-                f"  Gantt drag -> redrawn chart:          median {ms(median(drags))}  (min {ms(min(drags))}, max {ms(max(drags))})"
-            )
+            print(f"  table cell edit -> rescheduled table: {spread(cells)}")
+            print(f"  Gantt drag -> redrawn chart:          {spread(drags)}")
             worst = max(median(cells), median(drags))
             print(f"  target <= {TARGETS['edit'] * 1000:g} ms: {verdict(worst <= TARGETS['edit'])}")
         finally:
