@@ -1,12 +1,12 @@
 # Milepost: the two commands of the README's quick start, and their parts.
-#   make demo  - install Milepost and schedule the bundled example plan
+#   make demo  - install Milepost and open the demo workspace (web + API) on SQLite
 #   make test  - install the test tools and run every check and test
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test install install-test install-browser lint typecheck layers pytest bench clean
+.PHONY: demo test install install-test install-browser install-bench lint typecheck layers pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ install-browser:
 	else echo "note: chromium is not installed and this is not root: the browser tests skip here (in CI they fail); install Debian's chromium package" >&2; fi
 
 demo: install
-	$(BIN)/milepost schedule examples/web-launch.yaml --gantt
+	$(BIN)/milepost serve --demo
 
 lint:
 	$(BIN)/ruff format --check src tests bench
@@ -47,7 +47,17 @@ pytest:
 
 test: install-test lint typecheck layers pytest
 
-bench: install-test
+# The benchmarks' peers: PyJobShop from PyPI, TaskJuggler's tj3 from Debian (when root).
+install-bench: install-test
+	$(PIP) install -e '.[test,bench]'
+	@if command -v tj3 >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's tj3 (TaskJuggler) for the side-by-side benchmarks"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q tj3 >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q tj3 >/dev/null; }; \
+	else echo "note: tj3 is not installed and this is not root: the TaskJuggler comparisons skip (apt-get install tj3)" >&2; fi
+
+bench: install-bench
 	$(BIN)/python bench/run_all.py
 
 clean:

@@ -52,6 +52,8 @@ def serve(
         email, password = admin
         out.print(Text("First run: an admin account was created.", style="bold green"))
         out.print(f"  e-mail:   {email}\n  password: {password}   (one-time: you will be asked to change it)")
+    else:
+        out.print("Sign in with your account (a forgotten password: milepost user password EMAIL).")
     if demo:
         added = workspace.load_demo(db)
         if added:
