@@ -61,7 +61,7 @@ def serve(
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     out.print(f"Milepost is at http://{shown}:{port}/  (API docs: http://{shown}:{port}/api/v1/docs)")
     db.engine.dispose()
-    uvicorn.run("milepost.server:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("milepost.server:serve_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 @db_app.command("upgrade")

@@ -4,10 +4,17 @@ A project's revision goes up with every change, so a result stored with the revi
 it was computed from is current exactly while the revision is unchanged: reads of an
 unchanged project cost one row.  The revision is read before the project is loaded, so
 a change that lands meanwhile makes the result look older, never newer, than it is.
-Several server processes share the cache through the database.
+Several server processes share the cache through the database.  Within one process,
+requests that find the same revision uncached wait for one computation instead of each
+running their own (a burst of reads after an edit computes once).
 """
 
 from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 
 import orjson
 
@@ -22,6 +29,39 @@ from milepost.storage.db import Session
 SCHEDULE, LEVEL = "schedule", "level"
 
 
+class SingleFlight:
+    """Compute a body once per key in this process: callers of the same key wait for the
+    first, and get its body for a few seconds after.  Keys name immutable inputs (a
+    project at a revision); the short life only guards against a key meaning something
+    else later (a workspace restored from a backup, whose revisions start again)."""
+
+    def __init__(self, keep: int = 8, seconds: float = 10.0, stripes: int = 16) -> None:
+        self._keep, self._seconds = keep, seconds
+        self._bodies: OrderedDict[tuple[object, ...], tuple[float, bytes]] = OrderedDict()
+        self._stripes = [threading.Lock() for _ in range(stripes)]  # a lock per key, bounded
+        self._guard = threading.Lock()
+
+    def get(self, key: tuple[object, ...], compute: Callable[[], bytes]) -> bytes:
+        """The body for ``key``, computed at most once at a time."""
+        with self._stripes[hash(key) % len(self._stripes)]:
+            with self._guard:
+                kept = self._bodies.get(key)
+                if kept is not None:
+                    self._bodies.move_to_end(key)  # the least recently used go first
+            if kept is not None and time.monotonic() - kept[0] < self._seconds:
+                return kept[1]
+            body = compute()
+            with self._guard:
+                self._bodies[key] = (time.monotonic(), body)
+                self._bodies.move_to_end(key)
+                while len(self._bodies) > self._keep:
+                    self._bodies.popitem(last=False)
+        return body
+
+
+_schedules = SingleFlight()
+
+
 def schedule_project(session: Session, actor: Actor, project_id: int, *, action: Action = Action.READ) -> bytes:
     """The critical-path schedule as the CLI's JSON (``milepost schedule -f json``)."""
     from milepost.engine import schedule
@@ -32,7 +72,9 @@ def schedule_project(session: Session, actor: Actor, project_id: int, *, action:
     cached = repo.cached_result(session, project_id, SCHEDULE)
     if cached is not None and cached.revision == revision:
         return cached.body.encode()
-    body = schedule_to_json(schedule(mappers.load(session, record).project))
+    # the database, the project (ids are reused by a new database) and its revision
+    key = (str(session.get_bind().engine.url), project_id, record.created_at, revision)
+    body = _schedules.get(key, lambda: schedule_to_json(schedule(mappers.load(session, record).project)))
     repo.store_result(session, project_id, SCHEDULE, revision, "", body.decode())
     return body
 
