@@ -37,3 +37,31 @@ def test_the_skeleton_holds_the_structure_only(db: Database) -> None:
     assert {(d.predecessor, d.successor, d.type) for d in skeleton.dependencies} == {
         (d.predecessor, d.successor, d.type) for d in project.dependencies
     }
+
+
+def test_a_project_loaded_again_after_changes_shows_them(db: Database) -> None:
+    """Loading reuses the tasks and links made from unchanged rows: a changed row, or a
+    summary's new key (which changes its subtasks' full keys), must still show."""
+    project = milepost.load(EXAMPLES / "web-launch.yaml")
+    with transaction(db.sessions) as session:
+        record = mappers.store(session, project, repo.default_workspace(session).id)
+        ident = record.id
+        first = mappers.load(session, record).project
+    summary = next(t for t in first.tasks if t.key in first.children and t.parent is None)
+    leaf = next(t for t in first.tasks if t.key not in first.children)
+    with transaction(db.sessions) as session:
+        loaded = mappers.load(session, repo.get(session, mappers.ProjectRecord, ident))
+        repo.get(session, mappers.TaskRecord, loaded.task_ids[leaf.key]).duration_minutes += 480
+        repo.get(session, mappers.TaskRecord, loaded.task_ids[summary.key]).key = "renamed"
+    with transaction(db.sessions) as session:
+        again = mappers.load(session, repo.get(session, mappers.ProjectRecord, ident)).project
+    moved = {t.key.replace(summary.key, "renamed", 1) if t.key.startswith(summary.key) else t.key for t in first.tasks}
+    assert {t.key for t in again.tasks} == moved
+    assert again.task("renamed").name == summary.name
+    new_key = leaf.key.replace(summary.key, "renamed", 1) if leaf.key.startswith(summary.key + ".") else leaf.key
+    assert again.task(new_key).duration.minutes == leaf.duration.minutes + 480
+    renamed_links = [
+        d for d in again.dependencies if "renamed" in (d.predecessor.split(".")[0], d.successor.split(".")[0])
+    ]
+    assert renamed_links, "the summary's subtasks have links in the example"
+    assert all(d.predecessor in {t.key for t in again.tasks} for d in again.dependencies)

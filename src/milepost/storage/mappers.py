@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, inspect, select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from milepost.domain.calendar import builtin_calendars
@@ -50,6 +50,44 @@ class Loaded:
     resource_ids: dict[str, int] = field(default_factory=dict)
 
 
+class Converted:
+    """Domain objects already made from rows, by the row's values and the keys around it.
+
+    A stored project is loaded again after every change, and most of its rows are as
+    they were: their tasks and links are taken from here instead of being built again.
+    The key is the whole row, so a changed row is never mistaken for the old one.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self._limit = limit
+        self._made: dict[tuple[Any, ...], Any] = {}
+
+    def task(self, row: Row[Any], key: str, parent: str | None) -> Task:
+        """The task of a row (at its full key, under its parent)."""
+        memo = (tuple(row), key, parent)  # plain values: a Row compares slower
+        found: Task | None = self._made.get(memo)
+        if found is None:
+            found = self._keep(memo, task_from_record(row, key, parent))
+        return found
+
+    def dependency(self, row: Row[Any], keys: dict[int, str]) -> Dependency:
+        """The link of a row, between the tasks' current keys."""
+        ends = (tuple(row), keys[row.predecessor_id], keys[row.successor_id])
+        found: Dependency | None = self._made.get(ends)
+        if found is None:
+            found = self._keep(ends, dependency_from_record(row, keys))
+        return found
+
+    def _keep(self, key: tuple[Any, ...], made: Any) -> Any:
+        if len(self._made) >= self._limit:
+            self._made.clear()  # start again rather than grow without end
+        self._made[key] = made
+        return made
+
+
+_converted = Converted()
+
+
 TaskRow = TaskRecord | Row[Any]
 """A task's record, or a row of its columns (the same names)."""
 DependencyRow = DependencyRecord | Row[Any]
@@ -57,17 +95,18 @@ DependencyRow = DependencyRecord | Row[Any]
 
 
 # ------------------------------------------------------------------ reading
-def columns(record: type[Base]) -> list[Any]:
-    """Every column of a record, to read rows with: a project's thousands of tasks and
-    links load several times faster as rows than as records the session keeps track of."""
-    return [getattr(record, c.key) for c in inspect(record).column_attrs]
+def rows_of(session: Session, record: type[Base], project_id: int) -> list[Row[Any]]:
+    """A project's rows of one table, in id order, as plain rows (a project's thousands of
+    tasks and links load several times faster so than as records the session tracks)."""
+    table = record.__table__
+    return list(session.execute(select(table).where(table.c.project_id == project_id).order_by(table.c.id)).all())
 
 
 def load(session: Session, record: ProjectRecord) -> Loaded:
     """The domain project stored under ``record``."""
     pid = record.id
-    tasks = session.execute(select(*columns(TaskRecord)).where(TaskRecord.project_id == pid)).all()
-    kids: dict[int | None, list[TaskRow]] = {}
+    tasks = rows_of(session, TaskRecord, pid)
+    kids: dict[int | None, list[Row[Any]]] = {}
     for t in tasks:
         kids.setdefault(t.parent_id, []).append(t)
     for rows in kids.values():
@@ -80,7 +119,7 @@ def load(session: Session, record: ProjectRecord) -> Loaded:
             key = f"{prefix}.{row.key}" if prefix else row.key
             loaded.task_ids[key] = row.id
             loaded.task_keys[row.id] = key
-            ordered.append(task_from_record(row, key, prefix))
+            ordered.append(_converted.task(row, key, prefix))
             walk(row.id, key)
 
     walk(None, None)
@@ -92,9 +131,7 @@ def load(session: Session, record: ProjectRecord) -> Loaded:
     loaded.resource_ids = {r.key: r.id for r in resources}
     resource_keys = {r.id: r.key for r in resources}
     keys = loaded.task_keys
-    deps = session.execute(
-        select(*columns(DependencyRecord)).where(DependencyRecord.project_id == pid).order_by(DependencyRecord.id)
-    ).all()
+    deps = rows_of(session, DependencyRecord, pid)
     order = {row.id: i for i, row in enumerate(ordered_ids(kids))}
     deps = sorted(deps, key=lambda d: (order.get(d.successor_id, 0), d.id))  # with their successor, as in a plan
     assignments = session.scalars(
@@ -114,7 +151,7 @@ def load(session: Session, record: ProjectRecord) -> Loaded:
         project_settings(record),
         calendars=tuple(calendars.values()),
         tasks=tuple(ordered),
-        dependencies=tuple(dependency_from_record(d, keys) for d in deps),
+        dependencies=tuple(_converted.dependency(d, keys) for d in deps),
         resources=tuple(resource_from_record(r) for r in resources),
         assignments=tuple(
             Assignment(
@@ -181,9 +218,9 @@ def project_settings(record: ProjectRecord) -> Project:
     )
 
 
-def ordered_ids(kids: dict[int | None, list[TaskRow]]) -> list[TaskRow]:
+def ordered_ids(kids: dict[int | None, list[Row[Any]]]) -> list[Row[Any]]:
     """Task records in outline order (each summary before its subtasks)."""
-    out: list[TaskRow] = []
+    out: list[Row[Any]] = []
     stack = list(reversed(kids.get(None, [])))
     while stack:
         row = stack.pop()
