@@ -172,3 +172,17 @@ def test_requests_by_role_and_skill_get_qualified_people() -> None:
     assert {("api", "ann"), ("api", "bob"), ("etl", "ann")} <= chosen  # only ann has python 4
     assert ("ui", "bob") in chosen  # the backend person with the least skill to spare
     assert result.delays["etl"].resource == "ann"
+
+
+def test_the_smallest_budget_levels_a_large_project() -> None:
+    """``--schedules 10`` (the least the CLI takes) on more activities than the vector
+    list builder handles: the rules' schedules fill the budget, and no sampled list is left."""
+    tasks = tuple(Task(f"t{i}", duration=day(1 + i % 3)) for i in range(400))
+    links = tuple(Dependency(f"t{i}", f"t{i + 1}") for i in range(0, 398, 2))
+    people = (Resource("alice", "Alice"), Resource("bob", "Bob"))
+    work = tuple(Assignment(f"t{i}", people[i % 2].key) for i in range(400))
+    project = Project(
+        name="Large", anchor_date=START, tasks=tasks, dependencies=links, resources=people, assignments=work
+    )
+    result = milepost.level(project, LevelParams(schedules=10))
+    check(project, result)

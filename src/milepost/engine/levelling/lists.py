@@ -87,6 +87,8 @@ def lists_from_values(problem: Problem, values: F64) -> I64:
     values = np.atleast_2d(values)
     batch, n = values.shape
     if n > VECTOR_LIMIT:
+        if batch == 0:
+            return np.zeros((0, n), dtype=np.int64)
         return np.stack([_list_by_heap(problem, row) for row in values])
     indeg = np.broadcast_to((problem.pred >= 0).sum(axis=1), (batch, n)).copy()
     done = np.zeros((batch, n), dtype=np.bool_)

@@ -30,11 +30,14 @@ def parallel_sgs(problem: Problem, order: I64) -> Batch:
     waiting_preds = (problem.pred >= 0).sum(axis=1)
     for fixed in np.flatnonzero(problem.fixed >= 0).tolist():
         _start(problem, fixed, int(problem.fixed[fixed]), starts, usage, waiting_preds)
+    earliest = np.full(n, -1, dtype=np.int64)  # fixed once every predecessor has started
     t = 0
     failed = False
     while (starts < 0).any():
         ready = np.flatnonzero((starts < 0) & (waiting_preds == 0))
-        es = np.asarray([_earliest(problem, int(j), starts) for j in ready], dtype=np.int64)
+        for j in ready[earliest[ready] < 0].tolist():
+            earliest[j] = _earliest(problem, j, starts)
+        es = earliest[ready]
         for j, e in sorted(zip(ready.tolist(), es.tolist(), strict=True), key=lambda x: rank[x[0]]):
             if e > t or starts[j] >= 0:
                 continue
@@ -43,15 +46,22 @@ def parallel_sgs(problem: Problem, order: I64) -> Batch:
             elif t > problem.latest[j]:  # levelling within float: leave it where its logic puts it
                 unlevelled[j] = True
                 _start(problem, j, e, starts, usage, waiting_preds)
-        events = [int(s + d[i]) for i, s in enumerate(starts) if s >= 0 and s + d[i] > t]
-        events += [int(e) for j, e in zip(ready.tolist(), es.tolist(), strict=True) if starts[j] < 0 and e > t]
-        t = min(events) if events else t + 1
+        t = _next_point(t, starts, d, es[(starts[ready] < 0) & (es > t)])
         if t >= horizon:
             failed = True
             starts[starts < 0] = horizon
             break
     span = int((starts + d).max(initial=0))
     return Batch(starts[None], np.asarray([span]), np.asarray([failed]), unlevelled[None])
+
+
+def _next_point(t: int, starts: I64, d: I64, waiting: I64) -> int:
+    """The next decision point after ``t``: a running activity's finish or a waiting
+    activity's earliest start (``t + 1`` when there is neither)."""
+    ends = starts + d
+    running = ends[(starts >= 0) & (ends > t)]
+    points = [int(x.min()) for x in (running, waiting) if x.size]
+    return min(points) if points else t + 1
 
 
 def _earliest(problem: Problem, j: int, starts: I64) -> int:

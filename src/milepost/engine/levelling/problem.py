@@ -95,7 +95,8 @@ class Problem:
             cap = cap[:, :horizon]
         else:
             cap = np.concatenate([cap, np.repeat(cap[:, -1:], horizon - cap.shape[1], axis=1)], axis=1)
-        latest = np.minimum(self.latest, horizon)
+        # an unbounded latest start (the old horizon) stays unbounded
+        latest = np.where(self.latest >= self.horizon, horizon, np.minimum(self.latest, horizon))
         return Problem(
             self.duration,
             self.demand,
