@@ -79,7 +79,7 @@ def level(
     plan: PlanArg,
     format: Annotated[LevelFormat, typer.Option("--format", "-f", help="Output format.")] = LevelFormat.table,
     optimize: Annotated[bool, typer.Option("--optimize", help="Improve with OR-Tools CP-SAT.")] = False,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds for --optimize.")] = 10.0,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds in all for --optimize.")] = 10.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of everything random.")] = 0,
     schedules: Annotated[int, typer.Option("--schedules", min=10, help="Heuristic budget (schedules).")] = 1000,
     within_float: Annotated[bool, typer.Option("--within-float", help="Never delay a task past its float.")] = False,

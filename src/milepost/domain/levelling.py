@@ -44,7 +44,8 @@ class LevelParams:
     optimize:
         Improve the heuristic's schedule with CP-SAT.
     time_limit:
-        Seconds CP-SAT may search.
+        Seconds an optimizing levelling may take in all: CP-SAT searches for what the
+        heuristic's warm start leaves (at least a second).
     schedules:
         Budget of the heuristic, in schedules built.
     seed:

@@ -13,7 +13,7 @@ class LevelRequest(Strict):
     """How to level: the same options as ``milepost level``."""
 
     optimize: bool = Field(False, description="Improve the heuristic's schedule with OR-Tools CP-SAT.")
-    time_limit: float = Field(10.0, gt=0, le=120, description="Seconds CP-SAT may search (with optimize).")
+    time_limit: float = Field(10.0, gt=0, le=120, description="Seconds in all for an optimizing levelling.")
     schedules: int = Field(1000, ge=10, le=100_000, description="Budget of the heuristic, in schedules built.")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="The same seed gives the same result.")
     within_float: bool = Field(False, description="Never delay a task past its total float.")

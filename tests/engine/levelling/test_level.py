@@ -186,3 +186,22 @@ def test_the_smallest_budget_levels_a_large_project() -> None:
     )
     result = milepost.level(project, LevelParams(schedules=10))
     check(project, result)
+
+
+def test_the_time_limit_bounds_the_whole_optimizing_levelling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CP-SAT gets what the heuristic leaves of ``time_limit``, and at least a second."""
+    from milepost.engine.levelling import cpsat
+
+    given: list[float] = []
+    solve = cpsat.solve
+
+    def spy(*args: object, time_limit: float, **kwargs: object) -> object:
+        given.append(time_limit)
+        return solve(*args, time_limit=time_limit, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cpsat, "solve", spy)
+    result = milepost.level(two_on_one_person(), LevelParams(optimize=True, time_limit=30))
+    assert 28 < given[0] < 30
+    assert result.seconds < 30
+    milepost.level(two_on_one_person(), LevelParams(optimize=True, time_limit=0.001))
+    assert given[1] == 1.0

@@ -62,7 +62,8 @@ def level(project: Project, params: LevelParams | None = None, progress: Progres
     status, bound = LevelStatus.FEASIBLE, _lower_bound(problem)
     method = LevelMethod.HEURISTIC
     if params.optimize and not report.stopped:
-        starts, status, bound = _optimize(problem, params, starts, bound, report.part(0.3, 0.95))
+        left = max(MIN_SEARCH, params.time_limit - (time.perf_counter() - began))
+        starts, status, bound = _optimize(problem, params, left, starts, bound, report.part(0.3, 0.95))
         method = LevelMethod.OPTIMIZE
     report(0.95, "Explaining the delays")
     floor = np.where(net.is_summary, NO_DATE, slots.start_of(starts))
@@ -90,6 +91,9 @@ def level(project: Project, params: LevelParams | None = None, progress: Progres
     )
 
 
+MIN_SEARCH = 1.0
+"""Seconds CP-SAT searches at least, even when the heuristic used up the time limit."""
+
 _STOPPED = Diagnostic(
     "levelling_stopped",
     Severity.INFO,
@@ -116,7 +120,7 @@ def _lower_bound(problem: Problem) -> int:
 
 
 def _optimize(
-    problem: Problem, params: LevelParams, starts: I64, bound: int, report: Reporter
+    problem: Problem, params: LevelParams, seconds: float, starts: I64, bound: int, report: Reporter
 ) -> tuple[I64, LevelStatus, int]:
     try:
         from milepost.engine.levelling import cpsat
@@ -125,7 +129,7 @@ def _optimize(
     try:
         result = cpsat.solve(
             problem,
-            time_limit=params.time_limit,
+            time_limit=seconds,
             hint=starts,
             objective=params.objective.value,
             seed=params.seed,
