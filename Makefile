@@ -20,14 +20,20 @@ install: $(BIN)/python
 install-test: install install-browser
 	$(PIP) install -e '.[test]'
 
+# $(call debian,PACKAGE,WHAT FOR,WITHOUT IT): install a Debian package whose command of the
+# same name is missing, when root; otherwise say what is lost without it.
+define debian
+	@if command -v $(1) >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's $(1) $(2)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q $(1) >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $(1) >/dev/null; }; \
+	else echo "note: $(1) is not installed and this is not root: $(3) (apt-get install $(1))" >&2; fi
+endef
+
 # The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
 install-browser:
-	@if command -v chromium >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
-	else echo "note: chromium is not installed and this is not root: the browser tests skip here (in CI they fail); install Debian's chromium package" >&2; fi
+	$(call debian,chromium,for the browser tests,the browser tests skip here and fail in CI)
 
 demo: install
 	$(BIN)/milepost serve --demo
@@ -50,12 +56,7 @@ test: install-test lint typecheck layers pytest
 # The benchmarks' peers: PyJobShop from PyPI, TaskJuggler's tj3 from Debian (when root).
 install-bench: install-test
 	$(PIP) install -e '.[test,bench]'
-	@if command -v tj3 >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing Debian's tj3 (TaskJuggler) for the side-by-side benchmarks"; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get install -y -q tj3 >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q tj3 >/dev/null; }; \
-	else echo "note: tj3 is not installed and this is not root: the TaskJuggler comparisons skip (apt-get install tj3)" >&2; fi
+	$(call debian,tj3,(TaskJuggler) for the side-by-side benchmarks,the TaskJuggler comparisons skip)
 
 bench: install-bench
 	$(BIN)/python bench/run_all.py
