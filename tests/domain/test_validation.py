@@ -67,3 +67,15 @@ def test_a_work_resource_may_have_no_units_but_not_negative_ones() -> None:
     p = project([leaf("a")], [], resources=(Resource("idle", max_units=0.0),))
     assert codes(p) == []
     assert codes(replace(p, resources=(Resource("odd", max_units=-1.0),))) == ["invalid_units"]
+
+
+def test_skill_levels_go_from_one_to_five() -> None:
+    from milepost.domain.resource import Request
+
+    fine = project([leaf("a")], [], resources=(Resource("al", skills=(("python", 5), ("sql", 1))),))
+    assert codes(fine) == []
+    for level in (0, 6):
+        odd = replace(fine, resources=(Resource("al", skills=(("python", level),)),))
+        assert codes(odd) == ["invalid_skill_level"]
+        asked = replace(fine, requests=(Request("a", 1, None, "python", level),))
+        assert codes(asked) == ["invalid_skill_level"]

@@ -8,6 +8,9 @@ from milepost.domain.project import Project
 from milepost.domain.resource import ResourceKind
 from milepost.errors import Problem
 
+SKILL_LEVELS = (1, 5)
+"""The lowest and highest skill level."""
+
 
 def resource_path(key: str, attribute: str = "") -> str:
     """Domain path of a resource (or one of its attributes)."""
@@ -37,6 +40,13 @@ def check_resources(project: Project) -> Iterable[Problem]:
                 f"resource '{r.key}' cannot have negative units",
                 resource_path(r.key, "units"),
             )
+        for skill, level in r.skills:
+            if not SKILL_LEVELS[0] <= level <= SKILL_LEVELS[1]:
+                yield Problem(
+                    "invalid_skill_level",
+                    f"skill '{skill}' of '{r.key}' is at level {level}; levels go from 1 to 5",
+                    resource_path(r.key, "skills"),
+                )
         starts = [rc.start for rc in r.rates if rc.start is not None]
         if starts != sorted(starts) or len(set(starts)) != len(starts):
             yield Problem(
@@ -73,6 +83,9 @@ def _check_requests(project: Project) -> Iterable[Problem]:
             continue
         if q.count <= 0:
             yield Problem("invalid_units", "a request asks for more than 0 people", path)
+        if q.skill is not None and not SKILL_LEVELS[0] <= q.level <= SKILL_LEVELS[1]:
+            yield Problem("invalid_skill_level", f"a request asks for level {q.level}; levels go from 1 to 5", path)
+            continue
         qualified = [r for r in project.resources if q.qualifies(r)]
         if not qualified:
             yield Problem(

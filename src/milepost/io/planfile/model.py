@@ -298,7 +298,9 @@ class ResourceModel(Strict):
     cost_per_use: MoneyText | None = None
     rates: list[RateModel] = Field(default_factory=list, description="Rate changes from a date on.")
     availability: list[AvailabilityModel] = Field(default_factory=list, description="Units that change over time.")
-    skills: dict[str, int] = Field(default_factory=dict, description="Skill levels 1-5, e.g. {python: 4}.")
+    skills: dict[str, Annotated[int, Field(ge=1, le=5)]] = Field(
+        default_factory=dict, description="Skill levels 1-5, e.g. {python: 4}."
+    )
     role: str | None = Field(None, description="The team or role, e.g. backend-engineer.")
     generic: bool = Field(False, description="A placeholder for someone with this role, not a named person.")
     label: str = Field("", description="Unit of a material: t, m3, licences.")
