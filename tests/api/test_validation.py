@@ -153,6 +153,16 @@ def test_malformed_json_is_422_on_the_body(space: Space, method: str, path: str)
 
 
 @pytest.mark.parametrize(
+    ("method", "path"), [(m, p) for m, p, _ in JSON_BODIES], ids=[f"{m} {p}" for m, p, _ in JSON_BODIES]
+)
+def test_a_body_that_is_not_sent_as_json_is_415(space: Space, method: str, path: str) -> None:
+    reply = space.send(method, _item(path), content=b'{"name": "x"}', headers={"Content-Type": "text/plain"})
+    assert reply.status_code == 415, reply.text
+    assert reply.json()["code"] == "unsupported_media_type"
+    assert "application/json" in reply.json()["message"]
+
+
+@pytest.mark.parametrize(
     ("method", "path", "required"),
     [(m, p, bool(b.get("required"))) for m, p, b in JSON_BODIES],
     ids=[f"{m} {p}" for m, p, _ in JSON_BODIES],

@@ -92,8 +92,17 @@ def _problem(problem: Problem) -> dict[str, Any]:
     return out
 
 
-def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+BODY_TYPES = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
+"""Content types the API reads bodies in (JSON, and forms for uploads)."""
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    sent = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    about_body = any(tuple(e.get("loc", ()))[:1] == ("body",) for e in exc.errors())
+    if about_body and sent and not (sent in BODY_TYPES or sent.endswith("+json")):
+        message = f"the body must be JSON (Content-Type: application/json), not '{sent}'"
+        return JSONResponse(error_body("unsupported_media_type", message), status_code=415)
     problems = [
         {"code": str(e.get("type", "invalid")), "message": _message(e), "path": _where(e)} for e in exc.errors()
     ]
