@@ -65,3 +65,25 @@ def test_a_project_loaded_again_after_changes_shows_them(db: Database) -> None:
     ]
     assert renamed_links, "the summary's subtasks have links in the example"
     assert all(d.predecessor in {t.key for t in again.tasks} for d in again.dependencies)
+
+
+def test_rows_with_unhashable_values_are_built_every_time() -> None:
+    """A row the memo cannot hash (a JSON column's dict, say) is still converted."""
+    from typing import Any, NamedTuple
+
+    class LinkRow(NamedTuple):
+        predecessor_id: int
+        successor_id: int
+        type: str
+        lag_percent: float | None
+        lag_minutes: int
+        lag_unit: str
+        lag_elapsed: bool
+        extra: dict[str, Any]
+
+    converted = mappers.Converted()
+    row = LinkRow(1, 2, "FS", None, 480, "d", False, {"note": "unhashable"})
+    first = converted.dependency(row, {1: "a", 2: "b"})  # type: ignore[arg-type]
+    again = converted.dependency(row, {1: "a", 2: "b"})  # type: ignore[arg-type]
+    assert (first.predecessor, first.successor, first.lag.minutes) == ("a", "b", 480)
+    assert again == first

@@ -23,6 +23,10 @@ class ResourceKind(StrEnum):
     """A cost item (travel, licences) with an amount per assignment."""
 
 
+LOWEST_SKILL, HIGHEST_SKILL = 1, 5
+"""The range of skill levels, on people and in requests."""
+
+
 @dataclass(frozen=True, slots=True)
 class RateChange:
     """Cost rates from ``start`` on (``None``: from the beginning).

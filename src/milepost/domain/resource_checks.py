@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from milepost.domain.project import Project
-from milepost.domain.resource import ResourceKind
+from milepost.domain.resource import HIGHEST_SKILL, LOWEST_SKILL, ResourceKind
 from milepost.errors import Problem
 
-SKILL_LEVELS = (1, 5)
-"""The lowest and highest skill level."""
+_LEVELS = f"levels go from {LOWEST_SKILL} to {HIGHEST_SKILL}"
 
 
 def resource_path(key: str, attribute: str = "") -> str:
@@ -41,10 +40,10 @@ def check_resources(project: Project) -> Iterable[Problem]:
                 resource_path(r.key, "units"),
             )
         for skill, level in r.skills:
-            if not SKILL_LEVELS[0] <= level <= SKILL_LEVELS[1]:
+            if not LOWEST_SKILL <= level <= HIGHEST_SKILL:
                 yield Problem(
                     "invalid_skill_level",
-                    f"skill '{skill}' of '{r.key}' is at level {level}; levels go from 1 to 5",
+                    f"skill '{skill}' of '{r.key}' is at level {level}; {_LEVELS}",
                     resource_path(r.key, "skills"),
                 )
         starts = [rc.start for rc in r.rates if rc.start is not None]
@@ -83,8 +82,8 @@ def _check_requests(project: Project) -> Iterable[Problem]:
             continue
         if q.count <= 0:
             yield Problem("invalid_units", "a request asks for more than 0 people", path)
-        if q.skill is not None and not SKILL_LEVELS[0] <= q.level <= SKILL_LEVELS[1]:
-            yield Problem("invalid_skill_level", f"a request asks for level {q.level}; levels go from 1 to 5", path)
+        if q.skill is not None and not LOWEST_SKILL <= q.level <= HIGHEST_SKILL:
+            yield Problem("invalid_skill_level", f"a request asks for level {q.level}; {_LEVELS}", path)
             continue
         qualified = [r for r in project.resources if q.qualifies(r)]
         if not qualified:

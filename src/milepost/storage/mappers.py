@@ -8,6 +8,7 @@ the WBS (which changes its full key) never breaks them.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -55,7 +56,8 @@ class Converted:
 
     A stored project is loaded again after every change, and most of its rows are as
     they were: their tasks and links are taken from here instead of being built again.
-    The key is the whole row, so a changed row is never mistaken for the old one.
+    The key is the whole row, so a changed row is never mistaken for the old one (a row
+    whose values cannot be hashed, such as a JSON column's, is simply built every time).
     """
 
     def __init__(self, limit: int = 200_000) -> None:
@@ -65,7 +67,7 @@ class Converted:
     def task(self, row: Row[Any], key: str, parent: str | None) -> Task:
         """The task of a row (at its full key, under its parent)."""
         memo = (tuple(row), key, parent)  # plain values: a Row compares slower
-        found: Task | None = self._made.get(memo)
+        found: Task | None = self._find(memo)
         if found is None:
             found = self._keep(memo, task_from_record(row, key, parent))
         return found
@@ -73,15 +75,22 @@ class Converted:
     def dependency(self, row: Row[Any], keys: dict[int, str]) -> Dependency:
         """The link of a row, between the tasks' current keys."""
         ends = (tuple(row), keys[row.predecessor_id], keys[row.successor_id])
-        found: Dependency | None = self._made.get(ends)
+        found: Dependency | None = self._find(ends)
         if found is None:
             found = self._keep(ends, dependency_from_record(row, keys))
         return found
 
+    def _find(self, key: tuple[Any, ...]) -> Any:
+        try:
+            return self._made.get(key)
+        except TypeError:  # unhashable values
+            return None
+
     def _keep(self, key: tuple[Any, ...], made: Any) -> Any:
         if len(self._made) >= self._limit:
             self._made.clear()  # start again rather than grow without end
-        self._made[key] = made
+        with contextlib.suppress(TypeError):  # unhashable values are not kept
+            self._made[key] = made
         return made
 
 

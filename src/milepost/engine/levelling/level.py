@@ -38,6 +38,10 @@ from milepost.errors import InfeasibleError, InvalidInputError, SolverUnavailabl
 I64 = NDArray[np.int64]
 
 
+MIN_SEARCH = 1.0
+"""Seconds CP-SAT searches at least, even when the heuristic used up the time limit."""
+
+
 def level(project: Project, params: LevelParams | None = None, progress: Progress | None = None) -> LevelResult:
     """Level ``project``'s resources (raises :class:`InvalidInputError` for bad input).
 
@@ -90,9 +94,6 @@ def level(project: Project, params: LevelParams | None = None, progress: Progres
         diagnostics=stopped + _diagnostics(project, net, unplaced, slots) + levelled.diagnostics,
     )
 
-
-MIN_SEARCH = 1.0
-"""Seconds CP-SAT searches at least, even when the heuristic used up the time limit."""
 
 _STOPPED = Diagnostic(
     "levelling_stopped",

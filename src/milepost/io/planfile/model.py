@@ -14,6 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 from milepost.domain.duration import DURATION_UNITS
 from milepost.domain.project import ConstraintType
+from milepost.domain.resource import HIGHEST_SKILL, LOWEST_SKILL
 from milepost.io.planfile.syntax import DAYS_PATTERN, HOURS_PATTERN, MOMENT_PATTERN, parse_moment
 
 FORMAT_VERSION = 1
@@ -298,7 +299,7 @@ class ResourceModel(Strict):
     cost_per_use: MoneyText | None = None
     rates: list[RateModel] = Field(default_factory=list, description="Rate changes from a date on.")
     availability: list[AvailabilityModel] = Field(default_factory=list, description="Units that change over time.")
-    skills: dict[str, Annotated[int, Field(ge=1, le=5)]] = Field(
+    skills: dict[str, Annotated[int, Field(ge=LOWEST_SKILL, le=HIGHEST_SKILL)]] = Field(
         default_factory=dict, description="Skill levels 1-5, e.g. {python: 4}."
     )
     role: str | None = Field(None, description="The team or role, e.g. backend-engineer.")

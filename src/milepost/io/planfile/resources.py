@@ -16,7 +16,16 @@ from typing import Any
 from milepost.domain.duration import Duration, TimeUnit, WorkUnits, format_duration, parse_duration
 from milepost.domain.money import format_money, format_rate, format_units, parse_money, parse_rate, parse_units
 from milepost.domain.project import Project, Task, TaskType
-from milepost.domain.resource import Assignment, Availability, RateChange, Request, Resource, ResourceKind
+from milepost.domain.resource import (
+    HIGHEST_SKILL,
+    LOWEST_SKILL,
+    Assignment,
+    Availability,
+    RateChange,
+    Request,
+    Resource,
+    ResourceKind,
+)
 from milepost.io.planfile.found import Collector, Path
 from milepost.io.planfile.model import (
     AssignmentModel,
@@ -146,7 +155,7 @@ def parse_request(text: str, task: str) -> Request:
     for word in words:
         if ">=" in word:
             skill, _, number = word.partition(">=")
-            if not number.isdigit() or not 1 <= int(number) <= 5 or not skill:
+            if not number.isdigit() or not LOWEST_SKILL <= int(number) <= HIGHEST_SKILL or not skill:
                 raise ValueError(f"in '{text}': a skill is written name>=level with a level 1-5, e.g. python>=3")
             level = int(number)
         elif role is None:
