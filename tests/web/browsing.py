@@ -75,6 +75,21 @@ On the standard calendar (08:00-17:00) design is Mon 1 to Wed 3 March 2027, buil
 Wed 10, paint Thu 4, docs Mon 1 to Tue 2."""
 
 
+def long_plan(groups: int = 4, size: int = 64) -> str:
+    """A plan of ``groups`` summaries of ``size`` chained tasks each (``g0.t0``, ``g0.t1``, ...;
+    its Gantt chart has many bands of rows), the groups in a chain, and one link from the
+    first task to the last."""
+    lines = ["milepost: 1", "project: {name: Long, start: 2027-03-01}", "tasks:"]
+    for g in range(groups):
+        lines += [f"  - key: g{g}", f"    name: Group {g}", "    tasks:"]
+        for t in range(size):
+            after = [f"t{t - 1}"] if t else ([f"g{g - 1}"] if g else [])
+            if (g, t) == (groups - 1, size - 1):
+                after.append("g0.t0")
+            lines.append(f"      - {{key: t{t}, name: Task {g}-{t}, duration: 1d, after: [{', '.join(after)}]}}")
+    return "\n".join(lines) + "\n"
+
+
 def free_port() -> int:
     """A TCP port nobody listens on now."""
     with socket.socket() as s:

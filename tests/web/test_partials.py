@@ -17,12 +17,13 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
+from milepost.charts.gantt import BAND_ROWS
 from milepost.schemas.tasks import TaskUpdate
 from milepost.server import create_app
 from milepost.services import planning, projects, tasks
 from milepost.services.workspace import Database
 from milepost.storage.db import transaction
-from tests.web.browsing import BRIDGE
+from tests.web.browsing import BRIDGE, long_plan
 from tests.workspace import PASSWORD, User, make_user, settings_for
 
 HX = {"HX-Request": "true"}
@@ -118,6 +119,70 @@ def test_gantt_zoom_and_collapse_answer_only_the_chart(site: TestClient, db: Dat
     full = whole_page(site.get(url, params={"collapsed": ids["works"]}).text)
     assert len(full.cssselect("#gantt .tree .row")) == 4
     assert len(full.cssselect("nav.tabs, #link-mode")) == 2
+
+
+def test_a_long_gantt_holds_the_bands_around_its_row_and_sends_the_others(
+    site: TestClient, db: Database, owner: Signed
+) -> None:
+    project_id, ids = plan(db, owner.user, long_plan())  # 260 rows: bands 0 to 5
+    url = f"/projects/{project_id}/gantt"
+    page = whole_page(site.get(url).text)
+    rows = [r.get("data-key") for r in page.cssselect("#gantt .tree .row")]
+    assert len(rows) == 2 * BAND_ROWS
+    assert rows[:2] == ["g0", "g0.t0"]
+    assert [b.get("data-band") for b in page.cssselect("#gantt .tree .band")] == ["0", "1"]
+    assert len(page.cssselect("svg.gantt g.bars [data-key]")) == 2 * BAND_ROWS
+    chart = page.cssselect("svg.gantt")[0]
+    assert chart.get("data-rows") == "260"
+    assert page.cssselect("#gantt .tree")[0].get("style") == f"height:{chart.get('height')}px"
+    revision = page.cssselect("#gantt")[0].get("data-revision")
+
+    opened = fragment(site.get(url, params={"at": 3 * BAND_ROWS - 1}, headers=HX).text, "gantt")
+    assert opened.get("data-at") == str(3 * BAND_ROWS - 1)
+    assert [b.get("data-band") for b in opened.cssselect(".tree .band")] == ["2", "3"]
+    assert opened.cssselect(".tree .band")[0].get("style") == f"top:{40 + 2 * BAND_ROWS * 24}px"
+    last = fragment(site.get(url, params={"at": 10_000}, headers=HX).text, "gantt")
+    assert last.get("data-at") == "259"
+    assert [b.get("data-band") for b in last.cssselect(".tree .band")] == ["5"]
+
+    band = site.get(f"{url}/band", params={"band": 5, "revision": revision}, headers=HX)
+    assert band.status_code == 200
+    held = lxml.html.fragment_fromstring(band.text, create_parent="div")
+    keys = [r.get("data-key") for r in held.cssselect("div.band .row")]
+    assert keys == [f"g3.t{t}" for t in range(54, 64)]  # rows 250 to 259
+    assert held.cssselect("div.band")[0].get("data-band") == "5"
+    bars = [e.get("data-key") for e in held.cssselect('g[data-layer="bars"] [data-key]')]
+    assert bars == keys
+    # the link from the first task to the last is drawn in every band it crosses
+    arrows = [e.get("data-link") for e in held.cssselect('g[data-layer="links"] [data-link]')]
+    assert "255" in arrows  # g0.t0 -> g3.t63, the project's last link
+    row = held.cssselect('.row[data-key="g3.t63"]')[0]
+    assert row.get("data-id") == str(ids["g3.t63"])
+    assert row.get("data-version") == "1"
+
+    collapsed = site.get(f"{url}/band", params={"band": 1, "revision": revision, "collapsed": ids["g1"]}, headers=HX)
+    shown = [
+        r.get("data-key") for r in lxml.html.fragment_fromstring(collapsed.text, create_parent="div").cssselect(".row")
+    ]
+    assert shown[14:17] == ["g0.t63", "g1", "g2"]  # rows 64 to 66: g1 collapsed
+
+    with transaction(db.sessions) as session:
+        change = TaskUpdate.model_validate({"name": "Renamed", "version": 1})
+        tasks.update_task(session, owner.user.actor, project_id, ids["g3.t63"], change)
+    stale = site.get(f"{url}/band", params={"band": 5, "revision": revision}, headers=HX)
+    assert stale.status_code == 409
+    assert "changed since this chart was drawn" in stale.text
+
+    # an edit answers with the chart drawn where the page was
+    moved = site.post(
+        f"{url}/move",
+        data={"task_id": ids["g3.t10"], "version": 1, "start": "2028-01-03T00:00", "at": 206},
+        headers=owner.htmx(),
+    )
+    assert moved.status_code == 200
+    chart = fragment(moved.text, "gantt")
+    assert [b.get("data-band") for b in chart.cssselect(".tree .band")] == ["4", "5"]
+    assert chart.cssselect('svg.gantt [data-key="g3.t10"] circle.pin')
 
 
 def test_a_cell_edit_answers_the_table_with_the_new_value_and_dates(

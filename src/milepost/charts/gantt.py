@@ -11,12 +11,18 @@ is one row of ``row_height`` pixels, in outline order, subtasks of collapsed sum
 left out.  An arrow leaves its predecessor at the end its type names (finish for FS and
 FF, start for SS and SF) and enters its successor at the start (FS, SS) or the finish
 (FF, SF), routed in right angles around the bars.
+
+A chart of thousands of rows is too much for a browser to lay out at once, so the web
+page draws it in bands of ``BAND_ROWS`` rows: :func:`gantt_svg` with ``bands`` draws the
+frame (scale, shading, stripes, today) and the bands asked for; :func:`gantt_band` draws
+any other band of the same chart for the page to add as it scrolls into view.  An arrow
+belongs to every band it crosses, numbered (``data-link``) so that it is shown once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from html import escape
@@ -28,6 +34,8 @@ from milepost.domain.schedule import Schedule
 HEADER = 40
 """Height of the time scale (two tiers of 20 px)."""
 MARGIN_DAYS = 7
+HANDLE_MIN_WIDTH = 12
+"""A bar this wide (pixels) or wider has a handle at its end to drag (to change its duration)."""
 
 
 class Zoom(StrEnum):
@@ -63,9 +71,14 @@ class GanttParams:
     label_width: int = 280
 
 
+BAND_ROWS = 50
+"""Rows per band: a page draws the bands in view and fetches the others as they scroll in."""
+
+
 @dataclass(frozen=True)
 class GanttChart:
-    """The SVG, the task keys of its rows (top to bottom) and its scale."""
+    """The SVG, the task keys of its rows (top to bottom) and its scale; drawn in bands, the
+    time scale alone too (``heading``), for the page to keep in view above the rows."""
 
     svg: str
     rows: tuple[str, ...]
@@ -73,7 +86,7 @@ class GanttChart:
     height: int
     origin: datetime
     px_per_day: float
-    hidden: frozenset[str] = field(default_factory=frozenset)
+    heading: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,39 @@ class Scale:
         return HEADER + row * self.row_height
 
 
+@dataclass(frozen=True)
+class Layout:
+    """The chart's geometry: the tasks shown (indices, top to bottom), the time scale and size."""
+
+    rows: tuple[int, ...]
+    row_of: dict[int, int]
+    origin: datetime
+    days: int
+    scale: Scale
+    width: int
+    height: int
+
+    def band_rows(self, band: int) -> range:
+        """The rows of a band (empty past the last row)."""
+        first = band * BAND_ROWS
+        return range(min(first, len(self.rows)), min(first + BAND_ROWS, len(self.rows)))
+
+    @property
+    def bands(self) -> int:
+        """How many bands the rows make."""
+        return -(-len(self.rows) // BAND_ROWS)
+
+
+@dataclass(frozen=True)
+class GanttBand:
+    """Some rows of the chart: their keys, their arrows and their bars, as SVG."""
+
+    band: int
+    keys: tuple[str, ...]
+    links: str
+    bars: str
+
+
 def visible_rows(schedule: Schedule, collapsed: frozenset[str]) -> list[int]:
     """Indices of the tasks shown: all but the subtasks of collapsed summaries."""
     tasks = schedule.project.tasks
@@ -107,67 +153,127 @@ def visible_rows(schedule: Schedule, collapsed: frozenset[str]) -> list[int]:
     return out
 
 
-def gantt_svg(schedule: Schedule, params: GanttParams | None = None) -> GanttChart:
-    """Draw the schedule."""
-    params = params or GanttParams()
-    project = schedule.project
-    tasks = project.tasks
+def layout(schedule: Schedule, params: GanttParams) -> Layout:
+    """Where the rows and times of the chart go."""
     cols = schedule.columns
     rows = visible_rows(schedule, params.collapsed)
-    row_of = {i: n for n, i in enumerate(rows)}
     first = schedule.at(min([schedule.start, *(cols.start[i] for i in rows)]))
     last = schedule.at(max([schedule.finish, *(cols.finish[i] for i in rows)]))
     origin = datetime.combine(first.date() - timedelta(days=first.weekday() + MARGIN_DAYS), datetime.min.time())
     days = (last.date() - origin.date()).days + MARGIN_DAYS * 2
     ppd = params.zoom.px_per_day
     left = params.label_width if params.labels else 0
-    width = left + int(days * ppd) + 1
-    rh = params.row_height
-    height = HEADER + rh * len(rows) + 1
     base = (origin - schedule.origin).total_seconds() / 60
-    scale = Scale(left, base, ppd, rh)
-    x = scale.x
+    return Layout(
+        rows=tuple(rows),
+        row_of={i: n for n, i in enumerate(rows)},
+        origin=origin,
+        days=days,
+        scale=Scale(left, base, ppd, params.row_height),
+        width=left + int(days * ppd) + 1,
+        height=HEADER + params.row_height * len(rows) + 1,
+    )
 
+
+def gantt_svg(schedule: Schedule, params: GanttParams | None = None, bands: Sequence[int] | None = None) -> GanttChart:
+    """Draw the schedule: every row, or only the rows of ``bands`` (each in a group marked
+    with its number, for a page that fetches the others with :func:`gantt_band`)."""
+    params = params or GanttParams()
+    project = schedule.project
+    lay = layout(schedule, params)
+    scale, width, height, rh = lay.scale, lay.width, lay.height, params.row_height
+    x, left, ppd = scale.x, scale.left, scale.px_per_day
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" data-origin="{origin:%Y-%m-%dT%H:%M}" data-px-per-day="{ppd}" '
-        f'data-row-height="{rh}" data-header="{HEADER}" data-left="{left}" role="img" '
-        f'aria-label="Gantt chart of {escape(project.name)}">',
+        f'viewBox="0 0 {width} {height}" data-origin="{lay.origin:%Y-%m-%dT%H:%M}" data-px-per-day="{ppd}" '
+        f'data-row-height="{rh}" data-header="{HEADER}" data-left="{left}" data-rows="{len(lay.rows)}" '
+        f'data-band-rows="{BAND_ROWS}" role="img" aria-label="Gantt chart of {escape(project.name)}">',
         f"<style>{STYLE}</style>",
-        _ARROW_MARKERS,
+        _defs(width, rh),
+        f'<rect class="stripes" fill="url(#stripes)" x="0" y="{HEADER}" width="{width}" height="{height - HEADER}"/>',
     ]
-    out += _stripes(len(rows), width, rh)
     if params.zoom in (Zoom.DAY, Zoom.WEEK):
         out += [
             f'<rect class="off" x="{x(a)}" y="{HEADER}" width="{round(x(b) - x(a), 1)}" height="{height - HEADER}"/>'
             for a, b in params.nonworking
-            if b > base and x(a) < width
+            if b > scale.base and x(a) < width
         ]
-    out += _scale(origin, days, ppd, left, params.zoom, height)
+    out += _scale(lay.origin, lay.days, ppd, left, params.zoom, height)
     if params.labels:
-        out += _labels(schedule, rows, rh, left)
-    out.append('<g class="links">')
-    for dep in project.dependencies:
-        p, s = project.task_index[dep.predecessor], project.task_index[dep.successor]
-        if p not in row_of or s not in row_of:
-            continue
-        out.append(_arrow(dep.type, (p, s), (row_of[p], row_of[s]), schedule, scale, rh))
-    out.append('</g><g class="bars">')
-    for n, i in enumerate(rows):
-        out.append(_bar(schedule, i, scale, n))
-    out.append("</g>")
-    if params.today is not None:
-        tx = x(int((params.today - schedule.origin).total_seconds() // 60))
-        if left <= tx <= width:
-            out.append(f'<line class="today" x1="{tx}" y1="0" x2="{tx}" y2="{height}"><title>Today</title></line>')
+        out += _labels(schedule, list(lay.rows), rh, left)
+    if bands is None:
+        links, bars = _draw(schedule, lay, 0, len(lay.rows), set())
+        out += ['<g class="links">', links, '</g><g class="bars">', bars, "</g>"]
+    else:
+        shown: set[int] = set()  # an arrow crossing two of these bands is drawn once
+        drawn = [_draw(schedule, lay, lay.band_rows(k).start, lay.band_rows(k).stop, shown) for k in bands]
+        out.append('<g class="links">')
+        out += [f'<g class="band" data-band="{k}">{links}</g>' for k, (links, _) in zip(bands, drawn, strict=True)]
+        out.append('</g><g class="bars">')
+        out += [f'<g class="band" data-band="{k}">{bars}</g>' for k, (_, bars) in zip(bands, drawn, strict=True)]
+        out.append("</g>")
+    out += _today(schedule, params, scale, width, height)
     out.append("</svg>")
-    return GanttChart("".join(out), tuple(tasks[i].key for i in rows), width, height, origin, ppd)
+    heading = ""
+    if bands is not None:
+        heading = "".join(
+            [
+                f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt-scale" width="{width}" height="{HEADER}" '
+                f'viewBox="0 0 {width} {HEADER}" aria-hidden="true"><style>{STYLE}</style>',
+                *_scale(lay.origin, lay.days, ppd, left, params.zoom, HEADER),
+                *_today(schedule, params, scale, width, HEADER),
+                "</svg>",
+            ]
+        )
+    keys = tuple(project.tasks[i].key for i in lay.rows)
+    return GanttChart("".join(out), keys, width, height, lay.origin, ppd, heading)
 
 
-def _stripes(count: int, width: int, rh: int) -> list[str]:
-    return [
-        f'<rect class="stripe" x="0" y="{HEADER + n * rh}" width="{width}" height="{rh}"/>' for n in range(1, count, 2)
-    ]
+def _today(schedule: Schedule, params: GanttParams, scale: Scale, width: int, height: int) -> list[str]:
+    if params.today is None:
+        return []
+    tx = scale.x(int((params.today - schedule.origin).total_seconds() // 60))
+    if not scale.left <= tx <= width:
+        return []
+    return [f'<line class="today" x1="{tx}" y1="0" x2="{tx}" y2="{height}"><title>Today</title></line>']
+
+
+def gantt_band(schedule: Schedule, params: GanttParams, band: int) -> GanttBand:
+    """One band of rows of the chart :func:`gantt_svg` draws with the same ``params``: the
+    arrows that cross it and its bars."""
+    lay = layout(schedule, params)
+    rows = lay.band_rows(band)
+    links, bars = _draw(schedule, lay, rows.start, rows.stop, set())
+    tasks = schedule.project.tasks
+    return GanttBand(band, tuple(tasks[lay.rows[n]].key for n in rows), links, bars)
+
+
+def _draw(schedule: Schedule, lay: Layout, first: int, stop: int, shown: set[int]) -> tuple[str, str]:
+    """The arrows that cross rows ``first`` to ``stop - 1`` but those numbered in ``shown``
+    (each marked with its number, so that a page holding two bands shows it once; ``shown``
+    gets the ones drawn) and the bars of those rows."""
+    project = schedule.project
+    index, row_of, rh = project.task_index, lay.row_of, lay.scale.row_height
+    links = []
+    for n, dep in enumerate(project.dependencies):
+        p, s = index[dep.predecessor], index[dep.successor]
+        rp, rs = row_of.get(p), row_of.get(s)
+        if rp is None or rs is None or max(rp, rs) < first or min(rp, rs) >= stop or n in shown:
+            continue
+        shown.add(n)
+        links.append(_arrow(dep.type, (p, s), (rp, rs), schedule, lay.scale, rh, n))
+    bars = [_bar(schedule, lay.rows[n], lay.scale, n) for n in range(first, stop)]
+    return "".join(links), "".join(bars)
+
+
+def _defs(width: int, rh: int) -> str:
+    """The arrow head, and the pattern of the rows' stripes (every other row shaded)."""
+    return (
+        '<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="6" markerHeight="6" '
+        'orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" class="head"/></marker>'
+        f'<pattern id="stripes" patternUnits="userSpaceOnUse" x="0" y="{HEADER}" width="{width}" height="{2 * rh}">'
+        f'<rect class="stripe" x="0" y="{rh}" width="{width}" height="{rh}"/></pattern></defs>'
+    )
 
 
 def _scale(origin: datetime, days: int, ppd: float, left: int, zoom: Zoom, height: int) -> list[str]:
@@ -259,12 +365,14 @@ def _bar(schedule: Schedule, i: int, scale: Scale, row: int) -> str:
     if task.constraint is not None and task.constraint.date is not None:
         pin = escape(f"{task.constraint.type.value} {task.constraint.date:%Y-%m-%d %H:%M}")
         parts.append(f'<circle class="pin" cx="{x0}" cy="{bar_y:.1f}" r="3"><title>{pin}</title></circle>')
-    parts.append(f'<rect class="handle" x="{x0 + w - 4:.1f}" y="{bar_y:.1f}" width="6" height="{bar_h:.1f}"/></g>')
+    if w >= HANDLE_MIN_WIDTH:  # a narrower bar is all handle: it could not be moved; zoom in to stretch it
+        parts.append(f'<rect class="handle" x="{x0 + w - 4:.1f}" y="{bar_y:.1f}" width="6" height="{bar_h:.1f}"/>')
+    parts.append("</g>")
     return "".join(parts)
 
 
 def _arrow(
-    kind: LinkType, tasks: tuple[int, int], rows: tuple[int, int], schedule: Schedule, scale: Scale, rh: int
+    kind: LinkType, tasks: tuple[int, int], rows: tuple[int, int], schedule: Schedule, scale: Scale, rh: int, n: int
 ) -> str:
     """An elbow arrow from the predecessor's end to the successor's end, by link type:
     one bend where the ends allow it, else a jog between the two rows."""
@@ -288,13 +396,8 @@ def _arrow(
         between = y1 + (rh / 2 if y2 >= y1 else -rh / 2)
         d = f"M{x1},{y1} H{a:.1f} V{between:.1f} H{b:.1f} V{y2} H{x2}"
     critical = " critical" if cols.critical[p] and cols.critical[s] else ""
-    return f'<path class="link {kind.value.lower()}{critical}" d="{d}" marker-end="url(#arrow)"/>'
+    return f'<path class="link {kind.value.lower()}{critical}" d="{d}" marker-end="url(#arrow)" data-link="{n}"/>'
 
-
-_ARROW_MARKERS = (
-    '<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="6" markerHeight="6" '
-    'orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" class="head"/></marker></defs>'
-)
 
 STYLE = (
     ".gantt{font:11px system-ui,sans-serif;background:#fff}"

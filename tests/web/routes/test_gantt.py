@@ -7,7 +7,11 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.web.browsing import BRIDGE, Plan, Web
+from milepost.charts.gantt import BAND_ROWS
+from milepost.schemas.tasks import TaskUpdate
+from milepost.services import tasks
+from milepost.storage.db import transaction
+from tests.web.browsing import BRIDGE, Plan, Web, long_plan
 
 CRITICAL = ("design", "works", "works.build", "done")
 
@@ -137,3 +141,64 @@ def assert_undo_kept(page: Page, plan: Plan) -> None:
     stack = page.evaluate(f"sessionStorage.getItem('milepost-undo-{plan.id}')")
     assert stack is not None
     assert len(json.loads(stack)) == 1
+
+
+def test_a_long_chart_fetches_its_rows_as_they_scroll_into_view(web: Web) -> None:
+    owner = web.server.user("owner")
+    plan = web.server.plan(owner, long_plan())  # 260 rows, in six bands
+    web.sign_in(owner)
+    page = web.page
+    page.goto(plan.url("gantt") + "?zoom=month")
+    tree = page.locator(".gantt-frame .tree")
+    frame = page.locator(".gantt-frame")
+    expect(tree.locator(".row")).to_have_count(2 * BAND_ROWS)  # only the first two bands
+    expect(page.locator("svg.gantt g.bars [data-key]")).to_have_count(2 * BAND_ROWS)
+
+    frame.evaluate("f => { f.scrollTop = f.scrollHeight; }")
+    expect(tree.locator('.row[data-key="g3.t63"]')).to_be_in_viewport()
+    expect(page.locator('svg.gantt [data-key="g3.t63"]')).to_have_count(1)
+    heading = page.locator(".gantt-frame .heading svg.gantt-scale").bounding_box()
+    view = frame.bounding_box()
+    assert heading is not None
+    assert view is not None
+    assert abs(heading["y"] - view["y"]) < 2  # the time scale stays in view above the rows
+    expect(page.locator('svg.gantt [data-link="255"]')).to_have_count(1)  # g0.t0 -> g3.t63, in bands 0 and 5
+    web.shot("gantt-long")
+    keys = tree.locator(".row").evaluate_all("rows => rows.map((r) => r.dataset.key)")
+    assert keys[: 2 * BAND_ROWS] == [*ROWS[: 2 * BAND_ROWS]]
+    assert keys[2 * BAND_ROWS :] == [k for k in ROWS[2 * BAND_ROWS :] if k in keys]  # in order, bands 4-5
+    assert "g3.t63" in keys
+
+    # a drag down there answers with the chart drawn where it was; the bar, 3 px wide at
+    # this zoom, has no handle to stretch it, all of it moves
+    expect(page.locator(bar("g3.t50") + " rect.handle")).to_have_count(0)
+    target = page.locator(bar("g3.t50"))
+    target.scroll_into_view_if_needed()
+    top = frame.evaluate("f => f.scrollTop")
+    with page.expect_response(re.compile(r"/gantt/move$")) as answer:
+        drag(page, bar("g3.t50") + " rect.bar", 40)
+    assert answer.value.status == 200
+    expect(page.locator(bar("g3.t50") + " circle.pin")).to_have_count(1)
+    assert abs(frame.evaluate("f => f.scrollTop") - top) < 24
+    expect(tree.locator('.row[data-key="g3.t50"]')).to_be_in_viewport()
+
+    # someone renames a task further up meanwhile: its band is drawn from the new revision
+    with transaction(web.server.db.sessions) as session:
+        task = tasks.get_task(session, owner.actor, plan.id, plan.tasks["g2.t10"])
+        change = TaskUpdate.model_validate({"name": "Renamed meanwhile", "version": task["version"]})
+        tasks.update_task(session, owner.actor, plan.id, plan.tasks["g2.t10"], change)
+    with page.expect_response(re.compile(r"/gantt/band\?")) as stale:
+        frame.evaluate("f => { f.scrollTop = 141 * 24; }")  # row 141: g2.t10
+    assert stale.value.status == 409
+    expect(tree.locator('.row[data-key="g2.t10"] a.name')).to_have_text("Renamed meanwhile")
+    expect(tree.locator('.row[data-key="g2.t10"]')).to_be_in_viewport()
+
+    # collapsing a summary keeps it in view
+    page.get_by_role("link", name="Collapse Group 3").click()
+    expect(tree.locator('.row[data-key="g3.t0"]')).to_have_count(0)
+    expect(tree.locator('.row[data-key="g3"]')).to_be_in_viewport()
+    expect(page).to_have_url(re.compile(r"at=195"))
+
+
+ROWS = [key for g in range(4) for key in (f"g{g}", *(f"g{g}.t{t}" for t in range(64)))]
+"""The rows of ``long_plan()``, top to bottom."""

@@ -1,5 +1,6 @@
-// The Gantt chart's editing: drag a bar to move it, drag its end to change its duration,
-// draw a link from one bar to another, undo one's own changes, export a PNG.
+// The Gantt chart: its rows come in bands, fetched as they scroll into view; editing: drag
+// a bar to move it, drag its end to change its duration, draw a link from one bar to
+// another, undo one's own changes; export a PNG.
 // The server does every change and answers with the chart as it is then.
 "use strict";
 
@@ -9,6 +10,7 @@
 
   const frame = () => document.getElementById("gantt");
   const svg = () => frame()?.querySelector("svg.gantt");
+  const scroller = () => frame()?.querySelector(".gantt-frame");
   const editable = () => frame()?.dataset.editable === "true";
   const undoKey = () => `milepost-undo-${frame().dataset.project}`;
 
@@ -54,20 +56,137 @@
 
   async function send(url, data, { remember = true } = {}) {
     const f = frame();
-    const response = await window.milepost.post(url, { ...data, zoom: f.dataset.zoom, collapsed: f.dataset.collapsed });
-    const html = await response.text();
+    const where = { zoom: f.dataset.zoom, collapsed: f.dataset.collapsed, at: firstRow() };
+    const response = await window.milepost.post(url, { ...data, ...where });
     if (response.status === 204 && response.headers.get("HX-Redirect")) {
       window.location.assign(response.headers.get("HX-Redirect"));
       return;
     }
+    const fresh = replaceChart(f, await response.text());
+    const undoId = response.headers.get("X-Milepost-Undo");
+    if (remember && undoId && response.ok) setUndo([...undoStack(), undoId]);
+    return fresh;
+  }
+
+  // Put the chart of a reply in place of ``f``, scrolled where ``f`` was.
+  function replaceChart(f, html) {
     const holder = document.createElement("div");
     holder.innerHTML = html;
     const fresh = holder.querySelector("#gantt");
-    if (fresh) f.replaceWith(fresh);
-    const undoId = response.headers.get("X-Milepost-Undo");
-    if (remember && undoId && response.ok) setUndo([...undoStack(), undoId]);
-    if (window.htmx && fresh) window.htmx.process(fresh);
+    if (!fresh) return null;
+    const old = scroller();
+    const [top, left] = [old.scrollTop, old.scrollLeft];
+    f.replaceWith(fresh);
+    fresh.opened = true;
+    const box = scroller();
+    box.scrollTop = top; box.scrollLeft = left;
+    if (window.htmx) window.htmx.process(fresh);
+    fill();
+    return fresh;
   }
+
+  // The row at the top of the chart's view.
+  function firstRow() {
+    const box = scroller(), s = svg();
+    if (!box || !s) return 0;
+    return Math.max(0, Math.floor(box.scrollTop / Number(s.dataset.rowHeight)));
+  }
+
+  // The bands of rows in view, and one more below.
+  function bandsInView() {
+    const box = scroller(), s = svg();
+    const rh = Number(s.dataset.rowHeight), per = Number(s.dataset.bandRows), rows = Number(s.dataset.rows);
+    const first = Math.floor(firstRow() / per);
+    const last = Math.floor(Math.min(rows - 1, (box.scrollTop + box.clientHeight) / rh) / per) + 1;
+    const wanted = [];
+    for (let k = first; k <= last && k * per < rows; k++) wanted.push(k);
+    return wanted;
+  }
+
+  // Fetch the bands in view that the page does not hold yet.
+  function fill() {
+    const f = frame();
+    if (!f || !svg() || !scroller()) return;
+    f.loading ||= new Set();
+    for (const k of bandsInView()) {
+      if (!f.loading.has(k) && !f.querySelector(`.tree .band[data-band="${k}"]`)) loadBand(f, k);
+    }
+  }
+
+  async function loadBand(f, k) {
+    f.loading.add(k);
+    const query = new URLSearchParams({ band: k, revision: f.dataset.revision, zoom: f.dataset.zoom, collapsed: f.dataset.collapsed });
+    try {
+      const response = await fetch(`/projects/${f.dataset.project}/gantt/band?${query}`, {
+        credentials: "same-origin", headers: { "HX-Request": "true" },
+      });
+      const text = await response.text();
+      if (frame() !== f) return; // the chart was redrawn meanwhile
+      if (response.status === 409) { reload(f); return; }
+      if (!response.ok) { say(f, "Some rows of the chart could not be loaded; reload the page to try again."); return; }
+      const holder = document.createElement("template");
+      holder.innerHTML = text;
+      addBand(f, k, holder.content);
+    } catch {
+      if (frame() === f) say(f, "Some rows of the chart could not be loaded: check the connection and reload the page.");
+    } finally {
+      f.loading.delete(k);
+    }
+  }
+
+  // A band's tree rows go into the tree, its arrows and bars into theirs, in band order; an
+  // arrow already shown by another band is left out.
+  function addBand(f, k, content) {
+    const rows = content.querySelector("div.band");
+    if (!rows) return;
+    inOrder(f.querySelector(".tree"), rows, k);
+    const s = svg();
+    for (const group of content.querySelectorAll("svg > g.band")) {
+      const layer = s.querySelector(`:scope > g.${group.dataset.layer}`);
+      const shown = new Set([...layer.querySelectorAll("[data-link]")].map((e) => e.dataset.link));
+      for (const link of group.querySelectorAll("[data-link]")) if (shown.has(link.dataset.link)) link.remove();
+      inOrder(layer, group, k);
+    }
+    if (window.htmx) window.htmx.process(rows);
+  }
+
+  function inOrder(parent, band, k) {
+    const next = [...parent.children].find((c) => c.classList.contains("band") && Number(c.dataset.band) > k);
+    parent.insertBefore(band, next || null);
+  }
+
+  function say(f, text) {
+    const box = f.querySelector("#gantt-messages");
+    if (box) box.innerHTML = `<div class="notice bad" role="alert">${text}</div>`;
+  }
+
+  // The project changed under the page: draw the chart again where it is.
+  async function reload(f) {
+    const query = new URLSearchParams({ zoom: f.dataset.zoom, collapsed: f.dataset.collapsed, at: firstRow() });
+    const response = await fetch(`/projects/${f.dataset.project}/gantt?${query}`, {
+      credentials: "same-origin", headers: { "HX-Request": "true" },
+    });
+    if (frame() === f && response.ok) replaceChart(f, await response.text());
+  }
+
+  // A chart just shown opens on its row ``at`` (a collapsed or expanded summary, say).
+  function opened() {
+    const f = frame(), box = scroller(), s = svg();
+    if (!f || !box || !s) return;
+    f.opened = true;
+    const at = Number(f.dataset.at || 0);
+    if (at > 0) box.scrollTop = at * Number(s.dataset.rowHeight);
+    fill();
+  }
+
+  let pendingFill = false;
+  document.addEventListener("scroll", (event) => {
+    if (!(event.target instanceof Element) || !event.target.classList.contains("gantt-frame") || pendingFill) return;
+    pendingFill = true;
+    requestAnimationFrame(() => { pendingFill = false; fill(); });
+  }, true);
+  window.addEventListener("resize", () => fill());
+  document.addEventListener("htmx:afterSettle", () => { if (frame() && !frame().opened) opened(); });
 
   document.addEventListener("pointerdown", (event) => {
     if (!frame() || !editable() || event.button !== 0) return;
@@ -189,5 +308,5 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", () => { if (frame()) setUndo(undoStack()); });
+  document.addEventListener("DOMContentLoaded", () => { if (frame()) { setUndo(undoStack()); opened(); } });
 })();
