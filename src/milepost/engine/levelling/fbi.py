@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from milepost.engine.levelling.lists import lists_from_values
+from milepost.engine.levelling.orders import lists_from_values
 from milepost.engine.levelling.problem import NONE, Problem, padded
 from milepost.engine.levelling.sgs import Batch, serial_sgs
 

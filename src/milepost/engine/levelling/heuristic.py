@@ -29,7 +29,8 @@ from numpy.typing import NDArray
 
 from milepost.domain.levelling import Progress
 from milepost.engine.levelling.fbi import justify, mirrored
-from milepost.engine.levelling.lists import RULES, lists_from_values, rule_values, sampled_lists
+from milepost.engine.levelling.lists import RULES, rule_values, sampled_lists
+from milepost.engine.levelling.orders import lists_from_values
 from milepost.engine.levelling.parallel import parallel_sgs
 from milepost.engine.levelling.problem import Problem
 from milepost.engine.levelling.sgs import serial_sgs

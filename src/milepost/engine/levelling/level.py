@@ -27,7 +27,7 @@ from milepost.domain.schedule import Diagnostic, Schedule, Severity
 from milepost.domain.validation import validate_project
 from milepost.engine.levelling.explain import Explanation, explain
 from milepost.engine.levelling.heuristic import level_heuristic
-from milepost.engine.levelling.problem import Problem, earliest_starts
+from milepost.engine.levelling.problem import Problem
 from milepost.engine.levelling.progress import Reporter
 from milepost.engine.levelling.slots import SlotMap, build_problem
 from milepost.engine.levelling.staffing import staff
@@ -113,7 +113,7 @@ def _heuristic(problem: Problem, params: LevelParams, report: Reporter) -> tuple
 
 def _lower_bound(problem: Problem) -> int:
     """The critical path, and for each resource the work it must do at its top capacity."""
-    cpm = int((earliest_starts(problem) + problem.duration).max(initial=0))
+    cpm = int((problem.earliest + problem.duration).max(initial=0))
     work = (problem.demand * problem.duration[:, None]).sum(axis=0)
     top = problem.capacity.max(axis=1, initial=0)
     energy = int(np.max(np.ceil(work / np.maximum(top, 1)), initial=0)) if len(top) else 0

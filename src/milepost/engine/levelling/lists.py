@@ -17,45 +17,42 @@ good lists can be drawn; every list of a batch is built at the same time with Nu
 
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
 from numpy.typing import NDArray
 
-from milepost.engine.levelling.problem import Problem, earliest_starts, topological_order
+from milepost.engine.levelling.orders import lists_from_values
+from milepost.engine.levelling.problem import Problem
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
 RULES = ("lft", "mslk", "mts", "grpw", "user")
-VECTOR_LIMIT = 300
 
 
 def latest_starts(problem: Problem, horizon: int) -> I64:
     """Precedence-only latest starts for a project that must end by ``horizon``."""
-    ls = horizon - problem.duration
-    for j in topological_order(problem)[::-1]:
-        for i, lag in zip(problem.pred[j], problem.pred_lag[j], strict=True):
-            if i >= 0:
-                ls[i] = min(int(ls[i]), int(ls[j] - lag))
-    return ls
+    plain = problem.plain
+    ls = [horizon - d for d in plain.duration]
+    for j in problem.topological[::-1].tolist():
+        for i, lag in plain.preds[j]:
+            ls[i] = min(ls[i], ls[j] - lag)
+    return np.asarray(ls, dtype=np.int64)
 
 
 def _total_successors(problem: Problem) -> list[int]:
     """How many activities follow each one, directly or not (descendants as bit sets)."""
     below = [0] * problem.n
-    for i in topological_order(problem)[::-1].tolist():
+    succs = problem.plain.succs
+    for i in problem.topological[::-1].tolist():
         bits = 0
-        for j in problem.succ[i]:
-            if j < 0:
-                break
-            bits |= (1 << int(j)) | below[int(j)]
+        for j in succs[i]:
+            bits |= (1 << j) | below[j]
         below[i] = bits
     return [b.bit_count() for b in below]
 
 
 def rule_values(problem: Problem, rule: str) -> F64:
     """Priority values of ``rule`` (smaller goes first)."""
-    es = earliest_starts(problem)
+    es = problem.earliest
     cpm = int((es + problem.duration).max(initial=0))
     ls = latest_starts(problem, cpm)
     lft = (ls + problem.duration).astype(np.float64)
@@ -74,52 +71,6 @@ def rule_values(problem: Problem, rule: str) -> F64:
         weights: F64 = -(d + follow).astype(np.float64)
         return weights
     raise ValueError(f"unknown priority rule '{rule}'; use one of {', '.join(RULES)}")
-
-
-def lists_from_values(problem: Problem, values: F64) -> I64:
-    """Precedence-feasible lists, one per row of ``values`` (``[B, n]``): at each step
-    the eligible activity with the smallest value is taken.
-
-    Small problems build every row at once with NumPy (``O(B n^2)`` vector work); large
-    ones use a heap per row (``O(B n log n)`` Python work), which wins past a few
-    hundred activities.
-    """
-    values = np.atleast_2d(values)
-    batch, n = values.shape
-    if n > VECTOR_LIMIT:
-        if batch == 0:
-            return np.zeros((0, n), dtype=np.int64)
-        return np.stack([_list_by_heap(problem, row) for row in values])
-    indeg = np.broadcast_to((problem.pred >= 0).sum(axis=1), (batch, n)).copy()
-    done = np.zeros((batch, n), dtype=np.bool_)
-    orders = np.zeros((batch, n), dtype=np.int64)
-    rows = np.arange(batch)
-    succ = problem.succ
-    for k in range(n):
-        pick = np.where((indeg == 0) & ~done, values, np.inf).argmin(axis=1)
-        orders[:, k] = pick
-        done[rows, pick] = True
-        nxt = succ[pick]  # [B, S]
-        valid = nxt >= 0
-        np.subtract.at(indeg, (np.broadcast_to(rows[:, None], nxt.shape)[valid], nxt[valid]), 1)
-    return orders
-
-
-def _list_by_heap(problem: Problem, values: F64) -> I64:
-    indeg = (problem.pred >= 0).sum(axis=1).tolist()
-    succ = [[int(j) for j in row if j >= 0] for row in problem.succ]
-    key = values.tolist()
-    ready = [(key[j], j) for j in range(problem.n) if indeg[j] == 0]
-    heapq.heapify(ready)
-    order: list[int] = []
-    while ready:
-        _, i = heapq.heappop(ready)
-        order.append(i)
-        for j in succ[i]:
-            indeg[j] -= 1
-            if indeg[j] == 0:
-                heapq.heappush(ready, (key[j], j))
-    return np.asarray(order, dtype=np.int64)
 
 
 def sampled_lists(problem: Problem, rule: str, count: int, rng: np.random.Generator, alpha: float = 1.0) -> I64:

@@ -9,10 +9,13 @@ it could run.  It complements the serial scheme, which can reach every active sc
 
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 from numpy.typing import NDArray
 
-from milepost.engine.levelling.problem import NONE, Problem
+from milepost.engine.levelling.problem import Plain, Problem
+from milepost.engine.levelling.profile import Profile
 from milepost.engine.levelling.sgs import Batch
 
 I64 = NDArray[np.int64]
@@ -20,71 +23,81 @@ I64 = NDArray[np.int64]
 
 def parallel_sgs(problem: Problem, order: I64) -> Batch:
     """Schedule one activity list (its order is the priority) with the parallel scheme."""
+    plain = problem.plain
     n, horizon = problem.n, problem.horizon
-    d = problem.duration
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
-    starts = np.full(n, -1, dtype=np.int64)
-    usage = np.zeros_like(problem.capacity)
+    rank = [0] * n
+    for k, j in enumerate(order.tolist()):
+        rank[j] = k
+    run = _Run(plain, Profile(plain.capacity, horizon))
+    for j in np.flatnonzero(problem.fixed >= 0).tolist():
+        run.start(j, plain.fixed[j])
+    pool: set[int] = {j for j in range(n) if run.starts[j] < 0 and run.waiting[j] == 0}
+    earliest = [-1] * n  # fixed once every predecessor has started
     unlevelled = np.zeros(n, dtype=np.bool_)
-    waiting_preds = (problem.pred >= 0).sum(axis=1)
-    for fixed in np.flatnonzero(problem.fixed >= 0).tolist():
-        _start(problem, fixed, int(problem.fixed[fixed]), starts, usage, waiting_preds)
-    earliest = np.full(n, -1, dtype=np.int64)  # fixed once every predecessor has started
-    t = 0
-    failed = False
-    while (starts < 0).any():
-        ready = np.flatnonzero((starts < 0) & (waiting_preds == 0))
-        for j in ready[earliest[ready] < 0].tolist():
-            earliest[j] = _earliest(problem, j, starts)
-        es = earliest[ready]
-        for j, e in sorted(zip(ready.tolist(), es.tolist(), strict=True), key=lambda x: rank[x[0]]):
-            if e > t or starts[j] >= 0:
+    t, failed = 0, False
+    while run.left:
+        for j in run.newly:
+            if run.starts[j] < 0:
+                pool.add(j)
+        run.newly = []
+        ready = sorted(pool, key=rank.__getitem__)
+        for j in ready:
+            if earliest[j] < 0:
+                earliest[j] = run.earliest(j)
+        for j in ready:
+            e = earliest[j]
+            if e > t:
                 continue
-            if _fits(problem, j, t, usage):
-                _start(problem, j, t, starts, usage, waiting_preds)
-            elif t > problem.latest[j]:  # levelling within float: leave it where its logic puts it
+            if run.profile.fits(plain.needs[j], t, plain.duration[j]):
+                run.start(j, t)
+                pool.discard(j)
+            elif t > plain.latest[j]:  # levelling within float: leave it where its logic puts it
                 unlevelled[j] = True
-                _start(problem, j, e, starts, usage, waiting_preds)
-        t = _next_point(t, starts, d, es[(starts[ready] < 0) & (es > t)])
+                run.start(j, e)
+                pool.discard(j)
+        t = run.next_point(t, [earliest[j] for j in ready if run.starts[j] < 0 and earliest[j] > t])
         if t >= horizon:
             failed = True
-            starts[starts < 0] = horizon
+            run.starts = [horizon if s < 0 else s for s in run.starts]
             break
-    span = int((starts + d).max(initial=0))
+    starts = np.asarray(run.starts, dtype=np.int64)
+    span = int((starts + problem.duration).max(initial=0))
     return Batch(starts[None], np.asarray([span]), np.asarray([failed]), unlevelled[None])
 
 
-def _next_point(t: int, starts: I64, d: I64, waiting: I64) -> int:
-    """The next decision point after ``t``: a running activity's finish or a waiting
-    activity's earliest start (``t + 1`` when there is neither)."""
-    ends = starts + d
-    running = ends[(starts >= 0) & (ends > t)]
-    points = [int(x.min()) for x in (running, waiting) if x.size]
-    return min(points) if points else t + 1
+class _Run:
+    """The state of one parallel schedule: starts, free capacity, finishes to come, and
+    the activities whose last predecessor has just started."""
 
+    def __init__(self, plain: Plain, profile: Profile) -> None:
+        self.plain = plain
+        self.profile = profile
+        self.starts = [-1] * len(plain.duration)
+        self.waiting = [len(p) for p in plain.preds]
+        self.left = len(plain.duration)
+        self.ends: list[int] = []  # a heap of the finishes of started activities
+        self.newly: list[int] = []
 
-def _earliest(problem: Problem, j: int, starts: I64) -> int:
-    preds = problem.pred[j]
-    mask = preds != NONE
-    bound = int((starts[preds[mask]] + problem.pred_lag[j][mask]).max()) if mask.any() else 0
-    return max(int(problem.release[j]), bound)
+    def start(self, j: int, t: int) -> None:
+        d = self.plain.duration[j]
+        self.starts[j] = t
+        self.left -= 1
+        self.profile.occupy(self.plain.needs[j], t, d)
+        heapq.heappush(self.ends, t + d)
+        for k in self.plain.succs[j]:
+            self.waiting[k] -= 1
+            if self.waiting[k] == 0:
+                self.newly.append(k)
 
+    def earliest(self, j: int) -> int:
+        bound = [self.starts[i] + lag for i, lag in self.plain.preds[j]]
+        return max(self.plain.release[j], *bound) if bound else self.plain.release[j]
 
-def _fits(problem: Problem, j: int, t: int, usage: I64) -> bool:
-    d = int(problem.duration[j])
-    if d == 0:
-        return True
-    if t + d > problem.horizon:
-        return False
-    window = usage[:, t : t + d] + problem.demand[j][:, None]
-    return bool((window <= problem.capacity[:, t : t + d]).all())
-
-
-def _start(problem: Problem, j: int, t: int, starts: I64, usage: I64, waiting_preds: I64) -> None:
-    starts[j] = t
-    usage[:, t : t + int(problem.duration[j])] += problem.demand[j][:, None]
-    for k in problem.succ[j]:
-        if k == NONE:
-            break
-        waiting_preds[k] -= 1
+    def next_point(self, t: int, waiting: list[int]) -> int:
+        """The next decision point after ``t``: a running activity's finish or a waiting
+        activity's earliest start (``t + 1`` when there is neither)."""
+        ends = self.ends
+        while ends and ends[0] <= t:
+            heapq.heappop(ends)
+        points = waiting + ends[:1]
+        return min(points) if points else t + 1

@@ -15,6 +15,7 @@ project calendar's working time (see :mod:`milepost.engine.levelling.slots`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +23,24 @@ from numpy.typing import NDArray
 I64 = NDArray[np.int64]
 I32 = NDArray[np.int32]
 NONE = -1
+
+
+@dataclass(frozen=True, eq=False)
+class Plain:
+    """The problem as Python lists, for the schemes that step activity by activity (where
+    indexing a list is ten times cheaper than indexing an array)."""
+
+    horizon: int
+    duration: list[int]
+    release: list[int]
+    fixed: list[int]
+    latest: list[int]
+    preds: list[list[tuple[int, int]]]
+    """Per activity: ``(predecessor, minimum start-to-start lag)``."""
+    succs: list[list[int]]
+    needs: list[list[tuple[int, int]]]
+    """Per activity: ``(resource, units)`` of every resource it needs."""
+    capacity: list[list[int]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,6 +107,46 @@ class Problem:
         """Number of slots in the capacity profile."""
         return int(self.capacity.shape[1])
 
+    @cached_property
+    def plain(self) -> Plain:
+        """The problem as Python lists (built once per problem)."""
+        preds = [
+            [(int(i), int(lag)) for i, lag in zip(row, lags, strict=True) if i != NONE]
+            for row, lags in zip(self.pred.tolist(), self.pred_lag.tolist(), strict=True)
+        ]
+        needs: list[list[tuple[int, int]]] = [[] for _ in range(self.n)]
+        for j, r in zip(*np.nonzero(self.demand > 0), strict=True):
+            needs[j].append((int(r), int(self.demand[j, r])))
+        return Plain(
+            self.horizon,
+            self.duration.tolist(),
+            self.release.tolist(),
+            self.fixed.tolist(),
+            self.latest.tolist(),
+            preds,
+            [[j for j in row if j != NONE] for row in self.succ.tolist()],
+            needs,
+            self.capacity.tolist(),
+        )
+
+    @cached_property
+    def links(self) -> tuple[I64, I64]:
+        """Every precedence link as ``(before, after)`` activity arrays."""
+        after, column = np.nonzero(self.pred != NONE)
+        return self.pred[after, column], after
+
+    @cached_property
+    def topological(self) -> I64:
+        """:func:`topological_order`, computed once."""
+        return topological_order(self)
+
+    @cached_property
+    def earliest(self) -> I64:
+        """:func:`earliest_starts`, computed once (read only)."""
+        es = earliest_starts(self)
+        es.flags.writeable = False
+        return es
+
     def with_horizon(self, horizon: int) -> Problem:
         """The same problem with the capacity profile cut or extended (repeating its last slot)."""
         cap = self.capacity
@@ -131,33 +190,28 @@ def earliest_starts(problem: Problem) -> I64:
     Bellman-Ford style relaxation in topological passes; generalised lags keep it
     simple because every activity's predecessors come first in a topological order.
     """
-    order = topological_order(problem)
-    es = problem.release.copy()
-    fixed = problem.fixed >= 0
-    es[fixed] = problem.fixed[fixed]
-    for j in order:
-        preds = problem.pred[j]
-        mask = preds >= 0
-        if mask.any() and not fixed[j]:
-            es[j] = max(int(es[j]), int((es[preds[mask]] + problem.pred_lag[j][mask]).max()))
-    return es
+    plain = problem.plain
+    es = [f if f >= 0 else r for f, r in zip(plain.fixed, plain.release, strict=True)]
+    for j in problem.topological.tolist():
+        if plain.fixed[j] < 0:
+            for i, lag in plain.preds[j]:
+                es[j] = max(es[j], es[i] + lag)
+    return np.asarray(es, dtype=np.int64)
 
 
 def topological_order(problem: Problem) -> I64:
     """Activities in an order where every predecessor comes first (Kahn)."""
-    n = problem.n
-    indeg = (problem.pred >= 0).sum(axis=1)
-    ready = [j for j in range(n) if indeg[j] == 0]
+    plain = problem.plain
+    indeg = [len(p) for p in plain.preds]
+    ready = [j for j in range(problem.n) if indeg[j] == 0]
     order: list[int] = []
     while ready:
         i = ready.pop()
         order.append(i)
-        for j in problem.succ[i]:
-            if j < 0:
-                break
+        for j in plain.succs[i]:
             indeg[j] -= 1
             if indeg[j] == 0:
-                ready.append(int(j))
-    if len(order) != n:
+                ready.append(j)
+    if len(order) != problem.n:
         raise ValueError("the precedence network has a cycle")
     return np.asarray(order, dtype=np.int64)
