@@ -243,6 +243,8 @@ class Web:
     errors: list[str] = field(default_factory=list)
     posts: list[str] = field(default_factory=list)
     contexts: list[BrowserContext] = field(default_factory=list)
+    accept_dialogs: bool = False
+    """Whether the tab answers OK to a confirmation (else Cancel)."""
 
     def __post_init__(self) -> None:
         self.page = self.tab()
@@ -263,7 +265,10 @@ class Web:
 
     def _dialog(self, dialog: Dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
+        if self.accept_dialogs:
+            dialog.accept()
+        else:
+            dialog.dismiss()
 
     def _request(self, request: Request) -> None:
         if request.method != "GET":

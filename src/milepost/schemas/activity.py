@@ -26,8 +26,18 @@ class CommentRead(BaseModel):
     created_at: Timestamp
 
 
+class FieldChange(BaseModel):
+    """One field a task's update changed, in plan-file notation (``duration``: ``5d`` to ``6d``;
+    ``place`` for a move in the outline)."""
+
+    field: str
+    before: str
+    after: str
+
+
 class AuditRead(BaseModel):
-    """One change: who, when, what, with the state before and after."""
+    """One change: who, when, what, with the state before and after (and, for a task's
+    update, the fields it changed in plan-file notation)."""
 
     id: int
     at: Timestamp
@@ -38,3 +48,4 @@ class AuditRead(BaseModel):
     action: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    changes: list[FieldChange] = []

@@ -8,10 +8,10 @@ from milepost.errors import NotFoundError, PermissionDeniedError
 from milepost.schemas.activity import CommentCreate
 from milepost.services import audit
 from milepost.services.access import ALLOWED, Action, Actor, project_for, role_of
-from milepost.services.tasks import task_in
+from milepost.services.tasks import changes, task_in, units_of
 from milepost.storage import repository as repo
 from milepost.storage.db import Session
-from milepost.storage.models import AuditRecord, CommentRecord, UserRecord
+from milepost.storage.models import AuditRecord, CommentRecord, ProjectRecord, UserRecord
 
 
 def _name(session: Session, user_id: int | None) -> str:
@@ -68,7 +68,13 @@ def delete_comment(session: Session, actor: Actor, project_id: int, comment_id: 
 
 
 def audit_view(session: Session, record: AuditRecord) -> dict[str, Any]:
-    """An audit entry as the API shows it."""
+    """An audit entry as the API shows it; a task's update says what it changed, field by
+    field in plan-file notation (``changes``)."""
+    found: list[dict[str, str]] = []
+    if record.entity == "task" and record.action == "update" and record.before and record.after and record.project_id:
+        project = repo.get(session, ProjectRecord, record.project_id)
+        if project is not None:
+            found = changes(record.before, record.after, units_of(project))
     return {
         "id": record.id,
         "at": record.at,
@@ -79,6 +85,7 @@ def audit_view(session: Session, record: AuditRecord) -> dict[str, Any]:
         "action": record.action,
         "before": record.before,
         "after": record.after,
+        "changes": found,
     }
 
 

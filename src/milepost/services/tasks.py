@@ -79,6 +79,29 @@ def task_view(record: TaskRecord, units: WorkUnits, *, path: str, summary: bool)
     return out
 
 
+def changes(before: dict[str, Any], after: dict[str, Any], units: WorkUnits) -> list[dict[str, str]]:
+    """What an update changed, field by field in plan-file notation (``duration``: ``5d`` to
+    ``6d``), from the task's audit snapshots; a move in the outline is ``place``."""
+    entries = []
+    for snap in (before, after):
+        record = TaskRecord()
+        repo.assign_snapshot(record, snap, keep=set())
+        entries.append(entry_of(record, units, summary=False))
+    old, new = entries
+    out = [
+        {"field": name, "before": _shown(old.get(name)), "after": _shown(new.get(name))}
+        for name in dict.fromkeys([*old, *new])
+        if old.get(name) != new.get(name)
+    ]
+    if (before.get("parent_id"), before.get("position")) != (after.get("parent_id"), after.get("position")):
+        out.append({"field": "place", "before": "", "after": "moved in the outline"})
+    return out
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 def full_key(session: Session, record: TaskRecord) -> str:
     """The task's full key (its summaries' keys and its own, joined by dots)."""
     keys = [record.key]

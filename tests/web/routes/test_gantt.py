@@ -202,3 +202,32 @@ def test_a_long_chart_fetches_its_rows_as_they_scroll_into_view(web: Web) -> Non
 
 ROWS = [key for g in range(4) for key in (f"g{g}", *(f"g{g}.t{t}" for t in range(64)))]
 """The rows of ``long_plan()``, top to bottom."""
+
+
+def test_every_export_button_downloads_its_file(web: Web) -> None:
+    owner = web.server.user("owner")
+    plan = web.server.plan(owner, BRIDGE)
+    web.sign_in(owner)
+    page = web.page
+    page.goto(plan.url("gantt"))
+    expected = {
+        "Plan file": (".yaml", b"milepost: 1"),
+        "MS Project XML": (".xml", b"<?xml"),
+        "Excel": (".xlsx", b"PK"),
+        "iCalendar": (".ics", b"BEGIN:VCALENDAR"),
+        "SVG": ("-gantt.svg", b"<svg"),
+        "PNG": (".png", b"\x89PNG"),
+    }
+    for name, (suffix, start) in expected.items():
+        control = page.locator("#content .toolbar").get_by_role(
+            "button" if name == "PNG" else "link", name=name, exact=True
+        )
+        with page.expect_download() as download:
+            control.click()
+        saved = download.value
+        assert saved.suggested_filename.endswith(suffix), (name, saved.suggested_filename)
+        path = saved.path()
+        content = path.read_bytes()
+        assert content.startswith(start), (name, content[:40])
+        if name == "SVG":
+            assert b"Build" in content  # the column of names

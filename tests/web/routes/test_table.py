@@ -133,3 +133,46 @@ def test_keyboard_moves_between_cells_saves_and_escape_puts_back(web: Web) -> No
     page.wait_for_timeout(200)
     assert len(web.posts) == sent
     assert web.server.task(owner, plan, "works.build")["name"] == "Build"
+
+
+def paths(page: Page) -> list[str]:
+    """The table's rows, top to bottom, by path."""
+    return page.locator("#task-table tbody tr[data-path]").evaluate_all("rows => rows.map((r) => r.dataset.path)")
+
+
+def step(page: Page, label: str) -> None:
+    with swapped(page, re.compile(r"/(step|delete)$")) as answer:
+        page.get_by_role("button", name=label, exact=True).click()
+    assert answer.value.status == 200
+
+
+def test_indent_outdent_move_and_delete_rows(web: Web) -> None:
+    owner = web.server.user("owner")
+    plan = web.server.plan(owner, BRIDGE)
+    web.sign_in(owner)
+    page = web.page
+    page.goto(plan.url("tasks"))
+    start = ["design", "works", "works.build", "works.paint", "docs", "done"]
+    assert paths(page) == start
+
+    step(page, "Indent docs")  # under the summary above it
+    assert paths(page) == ["design", "works", "works.build", "works.paint", "works.docs", "done"]
+    expect(page.locator('tr[data-path="works.docs"] td').nth(1)).to_have_text("2.3")
+    step(page, "Outdent works.docs")
+    assert paths(page) == start
+    step(page, "Move docs up")
+    assert paths(page) == ["design", "docs", "works", "works.build", "works.paint", "done"]
+    step(page, "Move docs down")
+    assert paths(page) == start
+
+    # deleting asks first: Cancel keeps the task, OK deletes it (a summary with its subtasks)
+    page.get_by_role("button", name="Delete works.paint", exact=True).click()
+    assert web.dialogs[-1] == "confirm: Delete 'works.paint'?"
+    assert paths(page) == start
+    web.accept_dialogs = True
+    step(page, "Delete works.paint")
+    assert paths(page) == ["design", "works", "works.build", "docs", "done"]
+    step(page, "Delete works")
+    assert web.dialogs[-1] == "confirm: Delete 'works' and its subtasks?"
+    assert paths(page) == ["design", "docs", "done"]
+    assert set(web.server.link_pairs(owner, plan)) == set()  # the links went with the tasks

@@ -45,3 +45,36 @@ def test_the_second_save_gets_the_conflict_naming_their_value_and_keeps_mine(web
     expect(mine.get_by_role("status")).to_have_text("Saved and rescheduled.")
     saved = web.server.task(owner, plan, "works.build")
     assert (saved["duration"], saved["notes"]) == ("7d", "Piles arrive late")
+
+
+def test_the_task_page_shows_links_people_comments_and_history(web: Web) -> None:
+    owner = web.server.user("owner")
+    text = BRIDGE.replace("tasks:\n", "resources:\n  - {key: ana, name: Ana Lopez}\ntasks:\n", 1)
+    plan = web.server.plan(owner, text)
+    web.sign_in(owner)
+    page = web.page
+    page.goto(plan.url(f"tasks/{plan.tasks['design']}"))
+    successors = page.locator("h2:text('Successors') + ul li")
+    expect(successors).to_have_text(["works.build FS", "works.paint FS"])
+    expect(page.locator("h2:text('Predecessors') + p")).to_have_text("None.")
+    successors.first.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(rf"/tasks/{plan.tasks['works.build']}$"))
+    expect(page.locator("h2:text('Predecessors') + ul li")).to_have_text(["design FS"])
+
+    # assign Ana at half time
+    page.get_by_label("Resource").select_option(label="ana — Ana Lopez")
+    page.get_by_label("Units").fill("50%")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.locator("#people ~ table tbody tr").first).to_contain_text("ana")
+    expect(page.locator("#people ~ table tbody tr").first).to_contain_text("50")
+
+    # a comment, then a change: both are on the page, the change in the history
+    page.get_by_label("Add a comment").fill("Piles <b>arrive</b> late")
+    page.get_by_role("button", name="Comment").click()
+    expect(page.locator("#comments ~ .card")).to_contain_text("Piles <b>arrive</b> late")
+    page.get_by_label("Duration").fill("6d")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Saved and rescheduled.")
+    history = page.locator("h2:text('History') + ul li")
+    expect(history.filter(has_text="duration 5d → 6d")).to_have_count(1)
+    web.shot("task-detail")
