@@ -103,6 +103,14 @@ def test_levelling_through_the_api(client: TestClient, owner: User) -> None:
     assert client.get(f"{API}/projects/{pid}/level", headers=owner.headers).content == levelled.content
 
 
+def test_levelling_without_a_budget_takes_the_default_of_the_plan_size(client: TestClient, owner: User) -> None:
+    """1,000 schedules for a plan this small (fewer only past 400 activities)."""
+    pid = import_example(client, owner)["id"]
+    levelled = client.post(f"{API}/projects/{pid}/level", json={"seed": 1}, headers=owner.headers)
+    assert levelled.status_code == 200, levelled.text
+    assert 1000 - 6 < levelled.json()["schedules"] <= 1000
+
+
 def test_members_and_roles(client: TestClient, db: Database, owner: User) -> None:
     viewer = make_user(db, "vic@example.com")
     pid = import_example(client, owner)["id"]

@@ -81,7 +81,15 @@ def level(
     optimize: Annotated[bool, typer.Option("--optimize", help="Improve with OR-Tools CP-SAT.")] = False,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds in all for --optimize.")] = 10.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of everything random.")] = 0,
-    schedules: Annotated[int, typer.Option("--schedules", min=10, help="Heuristic budget (schedules).")] = 1000,
+    schedules: Annotated[
+        int | None,
+        typer.Option(
+            "--schedules",
+            min=10,
+            help="Heuristic budget in schedules (default: 1000 up to 400 activities, fewer beyond).",
+            show_default=False,
+        ),
+    ] = None,
     within_float: Annotated[bool, typer.Option("--within-float", help="Never delay a task past its float.")] = False,
     objective: Annotated[
         Objective, typer.Option("--objective", help="What --optimize minimises.")

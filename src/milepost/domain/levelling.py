@@ -47,7 +47,9 @@ class LevelParams:
         Seconds an optimizing levelling may take in all: CP-SAT searches for what the
         heuristic's warm start leaves (at least a second).
     schedules:
-        Budget of the heuristic, in schedules built.
+        Budget of the heuristic, in schedules built; ``None`` (the default) is 1,000 for
+        plans of up to 400 activities and 400,000 activity placements beyond (about 70
+        schedules at 5,000 tasks), so that large plans level in seconds.
     seed:
         Everything random is reproducible with the same seed.
     within_float:
@@ -58,7 +60,7 @@ class LevelParams:
 
     optimize: bool = False
     time_limit: float = 10.0
-    schedules: int = 1000
+    schedules: int | None = None
     seed: int = 0
     within_float: bool = False
     objective: Objective = Objective.MAKESPAN

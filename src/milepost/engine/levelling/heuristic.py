@@ -2,7 +2,8 @@
 
 Within a budget of schedules (one SGS pass = one schedule, as the RCPSP literature
 counts them; Kolisch & Hartmann 2006, "Experimental investigation of heuristics for
-resource-constrained project scheduling: an update", EJOR 174:23-37):
+resource-constrained project scheduling: an update", EJOR 174:23-37), by default 1,000
+for up to 400 activities and a fixed amount of work beyond (:func:`default_schedules`):
 
 1. every priority rule's list is scheduled with the serial and the parallel scheme;
 2. a population of lists is sampled around the latest-finish rule (regret-based
@@ -38,6 +39,12 @@ from milepost.engine.levelling.sgs import serial_sgs
 I64 = NDArray[np.int64]
 Bools = NDArray[np.bool_]
 WORST = np.iinfo(np.int64).max
+SCHEDULES = 1000
+"""The default budget of plans up to ``SEARCH_WORK / SCHEDULES`` activities."""
+SEARCH_WORK = 400_000
+"""Activity placements (schedules times activities) of the default budget of larger plans."""
+MIN_SCHEDULES = 10
+"""The least default budget: the priority rules' schedules and two justified lists."""
 PHASE_ONE = 0.5
 NEIGHBOURHOOD = 4.0
 
@@ -69,22 +76,37 @@ class _Pool:
         self.starts, self.unlevelled = self.starts[keep], self.unlevelled[keep]
 
 
+def default_schedules(activities: int) -> int:
+    """The default budget for a problem of ``activities`` activities.
+
+    1,000 schedules, as heuristics are compared in the literature, up to 400 activities
+    (every PSPLIB set and most plans); beyond that ``SEARCH_WORK`` activity placements, so
+    that the search costs about the same whatever the size (2 s or so at 5,000 tasks),
+    and never fewer than ``MIN_SCHEDULES``.  A rule of the size, not of the clock: the
+    same plan gets the same budget, and so the same schedule, on any machine.
+    """
+    return max(MIN_SCHEDULES, min(SCHEDULES, SEARCH_WORK // max(activities, 1)))
+
+
 def level_heuristic(
     problem: Problem,
     *,
-    schedules: int = 1000,
+    schedules: int | None = None,
     seed: int = 0,
     population: int | None = None,
     mutation: float = 0.1,
     progress: Progress | None = None,
 ) -> HeuristicResult:
-    """The best schedule found within ``schedules`` SGS passes.
+    """The best schedule found within ``schedules`` SGS passes (by default
+    :func:`default_schedules` of the problem's size).
 
     ``population`` defaults to 60 lists for small projects (up to 40 activities, where a
     broad search pays) and 20 for larger ones (where more generations pay).  ``progress``
     is told the share of the budget used after each generation; when it answers
     ``False`` the search ends there.
     """
+    if schedules is None:
+        schedules = default_schedules(problem.n)
     if population is None:
         population = 60 if problem.n <= 40 else 20
     rng = np.random.default_rng(seed)
