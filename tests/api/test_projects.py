@@ -184,3 +184,15 @@ def test_readiness(client: TestClient) -> None:
     ready = client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["status"] == "ready"
+
+
+def test_a_new_project_needs_a_start_or_a_finish_and_says_which_field(client: TestClient, owner: User) -> None:
+    neither = client.post(f"{API}/projects", json={"name": "X"}, headers=owner.headers)
+    assert neither.status_code == 422
+    assert [(p["code"], p["path"]) for p in neither.json()["problems"]] == [("project_anchor", "start")]
+    both = {"name": "X", "start": "2027-01-04", "finish": "2027-03-01"}
+    refused = client.post(f"{API}/projects", json=both, headers=owner.headers)
+    assert refused.status_code == 422
+    assert [(p["code"], p["path"]) for p in refused.json()["problems"]] == [("project_anchor", "finish")]
+    assert "not both" in refused.json()["problems"][0]["message"]
+    assert client.get(f"{API}/projects", headers=owner.headers).json()["total"] == 0

@@ -69,7 +69,15 @@ def _owned(session: Session, actor: Actor, record: ProjectRecord) -> None:
 
 def create_project(session: Session, actor: Actor, body: ProjectCreate) -> dict[str, Any]:
     """A new, empty project; its creator is its owner."""
-    fields = _settings(session, body.model_dump(exclude_unset=True, by_alias=True), None)
+    sent = body.model_dump(exclude_unset=True, by_alias=True)
+    if sent.get("start") is None and sent.get("finish") is None:
+        raise InvalidInputError(
+            Problem("project_anchor", "a project needs a 'start' (or a 'finish' to plan back from)", "start")
+        )
+    if sent.get("start") is not None and sent.get("finish") is not None:
+        message = "send 'start' or 'finish', not both: a project is planned forward from one or back from the other"
+        raise InvalidInputError(Problem("project_anchor", message, "finish"))
+    fields = _settings(session, sent, None)
     record = ProjectRecord(workspace_id=repo.default_workspace(session).id, **fields)
     repo.add(session, record)
     _owned(session, actor, record)
