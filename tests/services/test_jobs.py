@@ -209,3 +209,25 @@ def test_who_may_see_and_cancel_a_job(setup: Setup) -> None:
             setup.run(fn, job["id"], user=setup.outsider)
     with pytest.raises(NotFoundError):
         setup.run(jobs.get_job, job["id"] + 1000)
+
+
+def test_two_requests_at_the_same_moment_queue_one_job(setup: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both requests looked before either queued its job: the database takes the first one
+    and the second is told which job runs, as if it had seen it."""
+    first = setup.run(jobs.start_levelling, setup.project_id, LevelRequest(schedules=50))
+    looked = jobs.active_job
+    calls: list[int] = []
+
+    def before_the_first_was_queued(*args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        calls.append(1)
+        return None if len(calls) == 1 else looked(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "active_job", before_the_first_was_queued)
+    with pytest.raises(ConflictError) as refused:
+        setup.run(jobs.start_levelling, setup.project_id, LevelRequest(schedules=50))
+    assert refused.value.code == "job_running"
+    assert refused.value.current["id"] == first["id"]
+    monkeypatch.setattr(jobs, "active_job", looked)
+    with transaction(setup.db.sessions) as session:
+        queued = session.query(JobRecord).filter(JobRecord.project_id == setup.project_id).count()
+    assert queued == 1

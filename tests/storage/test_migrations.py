@@ -11,7 +11,8 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from milepost.services.workspace import Database
 from milepost.storage import migrate
@@ -67,3 +68,35 @@ def test_the_jobs_table_comes_and_goes_with_its_migration(backend: str, tmp_path
         columns = {c["name"] for c in inspect(engine).get_columns("jobs")}
         assert {"project_id", "user_id", "kind", "status", "progress", "message", "cancel_requested", "params",
                 "created_at", "started_at", "finished_at", "updated_at"} <= columns  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_one_active_job_per_project_ends_the_doubles_already_there(backend: str, tmp_path: Path) -> None:
+    with fresh(backend, tmp_path) as engine:
+        downgrade(engine, "0002")
+        with engine.begin() as connection:
+            connection.execute(text(WORKSPACE))
+            connection.execute(text(PROJECT))
+            for ident, status in ((1, "running"), (2, "queued"), (3, "done"), (4, "queued")):
+                connection.execute(text(JOB), {"id": ident, "status": status, "kind": "level" if ident < 4 else "x"})
+        migrate.upgrade(engine)
+        with engine.connect() as connection:
+            found = dict(connection.execute(text("SELECT id, status FROM jobs ORDER BY id")).all())
+            assert found == {1: "running", 2: "failed", 3: "done", 4: "queued"}
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text(JOB), {"id": 5, "status": "queued", "kind": "level"})
+        with engine.begin() as connection:  # a finished one is no obstacle
+            connection.execute(text(JOB), {"id": 6, "status": "cancelled", "kind": "level"})
+
+
+WORKSPACE = "INSERT INTO workspaces (id, name, created_at) VALUES (100, 'w', '2026-11-22 00:00:00')"
+PROJECT = (
+    "INSERT INTO projects (id, workspace_id, name, anchor_date, from_finish, timezone, calendar, currency,"
+    " hours_per_day, days_per_week, days_per_month, description, honor_constraints, version, revision, created_at)"
+    " VALUES (7, 100, 'p', '2027-01-04 08:00:00', false, 'UTC', 'standard', 'USD', 8, 5, 20, '', true, 1, 1,"
+    " '2026-11-22 00:00:00')"
+)
+JOB = (
+    "INSERT INTO jobs (id, project_id, kind, status, progress, message, cancel_requested, params, created_at,"
+    " updated_at) VALUES (:id, 7, :kind, :status, 0, '', false, '{}', '2026-11-22 00:00:00', '2026-11-22 00:00:00')"
+)

@@ -120,18 +120,27 @@ def start_levelling(session: Session, actor: Actor, project_id: int, request: Le
     """Queue a levelling of the project (managers); :func:`launch` it once committed.
     One levelling runs per project at a time (``job_running``, with the one running)."""
     project_for(session, actor, project_id, Action.EDIT)
-    running = active_job(session, actor, project_id)
-    if running is not None:
-        message = f"the project is being levelled already (job {running['id']}): wait for it or cancel it"
-        raise ConflictError(message, current=running, code="job_running")
+    _not_running(session, actor, project_id)
     now = utcnow()
     record = JobRecord(
         project_id=project_id, user_id=actor.user_id, kind=KIND_LEVEL, status=QUEUED, progress=0.0,
         message="Waiting for a worker", cancel_requested=False, params=request.model_dump(mode="json"),
         created_at=now, updated_at=now,
     )  # fmt: skip
-    repo.add(session, record)
+    try:
+        repo.add(session, record)
+    except repo.IntegrityError:  # someone else's request queued one a moment ago
+        repo.rollback(session)
+        _not_running(session, actor, project_id)
+        raise
     return job_view(record)
+
+
+def _not_running(session: Session, actor: Actor, project_id: int) -> None:
+    running = active_job(session, actor, project_id)
+    if running is not None:
+        message = f"the project is being levelled already (job {running['id']}): wait for it or cancel it"
+        raise ConflictError(message, current=running, code="job_running")
 
 
 def cancel_job(session: Session, actor: Actor, job_id: int) -> dict[str, Any]:

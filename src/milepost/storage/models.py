@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from milepost.storage.clock import utcnow
@@ -283,7 +283,17 @@ class JobRecord(Base):
     status, progress and cancel flag live here, so any process can report or cancel it."""
 
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_project", "project_id", "id"),)
+    __table_args__ = (
+        Index("ix_jobs_project", "project_id", "id"),
+        Index(  # one queued or running job of a kind per project, even when two ask at once
+            "ux_jobs_one_active",
+            "project_id",
+            "kind",
+            unique=True,
+            postgresql_where=text("status IN ('queued', 'running')"),
+            sqlite_where=text("status IN ('queued', 'running')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
