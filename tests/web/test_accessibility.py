@@ -55,7 +55,8 @@ def test_the_main_pages_pass_the_automated_accessibility_checks(web: Web, role: 
     page = web.page
     failing = {}
     for name in PAGES:
-        url = name if name.startswith("/") else plan.url(f"tasks/{plan.tasks['works.build']}" if name == "task" else name)
+        task = f"tasks/{plan.tasks['works.build']}"
+        url = name if name.startswith("/") else plan.url(task if name == "task" else name)
         page.goto(url)
         page.wait_for_load_state("load")
         found = violations(page)
