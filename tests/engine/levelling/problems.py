@@ -47,6 +47,22 @@ def problems(draw: st.DrawFn, max_n: int = 14, max_resources: int = 3) -> Proble
     )
 
 
+def unbounded(problem: Problem) -> Problem:
+    """The same problem with no fixed activity and no latest start."""
+    return Problem(
+        problem.duration,
+        problem.demand,
+        problem.capacity,
+        problem.pred,
+        problem.pred_lag,
+        problem.release,
+        np.full(problem.n, -1, dtype=np.int64),
+        np.full(problem.n, problem.horizon, dtype=np.int64),
+        problem.priority,
+        problem.due,
+    )
+
+
 def random_lists(problem: Problem, count: int, seed: int) -> I64:
     """``count`` precedence-feasible lists drawn at random."""
     from milepost.engine.levelling.orders import lists_from_values

@@ -9,24 +9,13 @@ from hypothesis import strategies as st
 from milepost.engine.levelling.parallel import parallel_sgs
 from milepost.engine.levelling.problem import Problem, padded
 from milepost.engine.levelling.sgs import is_feasible
-from tests.engine.levelling.problems import problems, random_lists
+from tests.engine.levelling.problems import problems, random_lists, unbounded
 
 
 @settings(max_examples=80, deadline=None)
 @given(problems(), st.integers(0, 2**16))
 def test_schedules_without_fixed_or_bounded_activities_are_feasible(problem: Problem, seed: int) -> None:
-    free = Problem(
-        problem.duration,
-        problem.demand,
-        problem.capacity,
-        problem.pred,
-        problem.pred_lag,
-        problem.release,
-        np.full(problem.n, -1, dtype=np.int64),
-        np.full(problem.n, problem.horizon, dtype=np.int64),
-        problem.priority,
-        problem.due,
-    )
+    free = unbounded(problem)
     batch = parallel_sgs(free, random_lists(free, 1, seed)[0])
     if not batch.failed[0]:
         assert is_feasible(free, batch.starts[0]) == []

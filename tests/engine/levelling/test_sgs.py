@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 
 from milepost.engine.levelling.problem import Problem
 from milepost.engine.levelling.sgs import is_feasible, serial_sgs
-from tests.engine.levelling.problems import problems, random_lists
+from tests.engine.levelling.problems import problems, random_lists, unbounded
 
 I64 = NDArray[np.int64]
 
@@ -63,18 +63,7 @@ def test_the_serial_scheme_agrees_with_the_definition(problem: Problem, seed: in
 @settings(max_examples=60, deadline=None)
 @given(problems(), st.integers(0, 2**16))
 def test_without_fixed_or_bounded_activities_every_schedule_is_feasible(problem: Problem, seed: int) -> None:
-    free = Problem(
-        problem.duration,
-        problem.demand,
-        problem.capacity,
-        problem.pred,
-        problem.pred_lag,
-        problem.release,
-        np.full(problem.n, -1, dtype=np.int64),
-        np.full(problem.n, problem.horizon, dtype=np.int64),
-        problem.priority,
-        problem.due,
-    )
+    free = unbounded(problem)
     batch = serial_sgs(free, random_lists(free, 2, seed))
     for b in range(2):
         if not batch.failed[b]:
