@@ -57,3 +57,12 @@ def test_profiles_are_independent_copies() -> None:
     a.occupy([(0, 1)], 0, 3)
     assert b.free == [[1, 1, 1]]
     assert capacity == [[1, 1, 1]]
+
+
+def test_a_long_busy_spell_and_scattered_busy_slots_are_crossed_to_the_first_window_with_room() -> None:
+    row = [0] * 100 + [1] * 5 + [0] + [1] * 20 + [0] * 3 + [1] * 30
+    p = Profile([row], len(row))
+    assert p.first_fit([(0, 1)], 0, 10) == 106
+    assert p.first_fit([(0, 1)], 0, 5) == 100
+    assert p.first_fit([(0, 1)], 110, 20) == 129
+    assert p.first_fit([(0, 1)], 110, 31) == len(row)

@@ -7,8 +7,9 @@ Activities are short against the horizon and need a few resources, so plain list
 array operations here (a NumPy call costs as much as scanning a few dozen list items):
 
 * a window that fits is recognised with ``min`` over a slice (C speed);
-* one that does not is scanned once from left to right, the start moving past every slot
-  without room, so the search costs ``O(delay + d)`` per resource, never ``O(horizon)``;
+* one that does not is read from its end back to its last slot without room, and the
+  start moves just past that slot, so a busy spell is crossed a window at a time and
+  the search costs at most ``O(delay + d)`` per resource, never ``O(horizon)``;
 * the resources are tried in turn until all of them accept the same start (each one
   only moves the start later, so this ends).
 
@@ -78,12 +79,20 @@ class Profile:
 
 
 def _scan(row: list[int], q: int, t: int, d: int, h: int) -> int:
-    """The first start ``>= t`` of ``d`` slots with at least ``q`` free on ``row``, or ``h``."""
-    x, end = t, t + d
-    while x < end:
-        if row[x] < q:
-            t, end = x + 1, x + 1 + d
-            if end > h:
-                return h
-        x += 1
-    return t
+    """The first start ``>= t`` of ``d`` slots with at least ``q`` free on ``row``, or ``h``.
+
+    A window without room is read backwards from its end to its last slot without room,
+    and the start moves just past it (no start before that can avoid it): a busy spell
+    is crossed ``d`` slots at a time.
+    """
+    while True:
+        end = t + d
+        if end > h:
+            return h
+        window = row[t:end]
+        if min(window) >= q:
+            return t
+        k = d - 1
+        while window[k] >= q:
+            k -= 1
+        t += k + 1
