@@ -30,3 +30,28 @@ def test_level_keeps_the_budget_given() -> None:
 def test_level_refuses_a_budget_below_ten() -> None:
     result = runner.invoke(app, ["level", str(EXAMPLE), "--schedules", "5"])
     assert result.exit_code == 2
+
+
+AWAY = """\
+milepost: 1
+project: {name: Away, start: 2027-01-04}
+resources:
+  - key: alice
+    availability:
+      - {from: 2027-01-04, to: 2027-01-08, units: 0%}
+tasks:
+  - {key: api, duration: 2d, assign: [alice]}
+  - {key: ship, duration: 1d, after: [api]}
+"""
+
+
+def test_level_says_a_task_waited_for_its_resources_time_off(tmp_path: Path) -> None:
+    plan = tmp_path / "away.yaml"
+    plan.write_text(AWAY)
+    shown = runner.invoke(app, ["level", str(plan)], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "api: +5d, waited for alice (its time off or availability)" in shown.output
+    assert "ship: +5d, follows delayed api" in shown.output
+    document = json.loads(runner.invoke(app, ["level", str(plan), "-f", "json"]).stdout)
+    api = next(t for t in document["tasks"] if t["key"] == "api")
+    assert (api["delay_resource"], api["delayed_by"], api["delay_minutes"]) == ("alice", [], 5 * 480)

@@ -130,11 +130,11 @@ def _summary(result: LevelResult, periods: bool) -> None:
         Text("resource-critical path: ", style="bold") + Text(" → ".join(result.resource_critical_path), style="red")
     )
     for delay in sorted(result.delays.values(), key=lambda d: -d.minutes)[:15]:
-        why = (
-            f"waited for {delay.resource} held by {', '.join(delay.delayed_by)}"
-            if delay.resource
-            else (f"follows delayed {', '.join(delay.delayed_by)}" if delay.delayed_by else "follows its predecessors")
-        )
+        if delay.resource:
+            held = f"held by {', '.join(delay.delayed_by)}" if delay.delayed_by else "(its time off or availability)"
+            why = f"waited for {delay.resource} {held}"
+        else:
+            why = f"follows delayed {', '.join(delay.delayed_by)}" if delay.delayed_by else "follows its predecessors"
         amount = f"{delay.minutes} periods" if periods else f"{delay.minutes / day:g}d"
         out.print(f"  {delay.task}: +{amount}, {why}")
     if len(result.delays) > 15:

@@ -72,7 +72,8 @@ class Delay:
 
     ``resource`` is the resource it waited for (``None`` when it only waited for a
     predecessor that was itself delayed); ``delayed_by`` the tasks that held that
-    resource, or the delayed predecessors.
+    resource, or the delayed predecessors.  A resource with no task holding it means
+    the task waited for the resource's working time (time off, holidays, availability).
     """
 
     task: str

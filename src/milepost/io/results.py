@@ -124,7 +124,8 @@ def level_to_dict(result: LevelResult, *, periods: bool = False) -> dict[str, An
     The schedule document of :func:`schedule_to_dict` (its ``diagnostics`` those of the
     levelling, which include the levelled schedule's), plus ``makespan``, ``status``
     (``feasible`` / ``optimal``), ``lower_bound``, ``method``, ``resource_critical_path``
-    and per task ``delay_minutes``, ``delayed_by`` and ``delay_resource``.  With
+    and per task ``delay_minutes``, ``delayed_by`` and ``delay_resource`` (a resource with
+    no task in ``delayed_by``: its working time held the task).  With
     ``periods`` (a PSPLIB instance), ``start``, ``finish``, ``makespan`` and
     ``lower_bound`` are integer periods.
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,7 +13,9 @@ import milepost
 from milepost.domain.duration import Duration, TimeUnit
 from milepost.domain.levelling import LevelMethod, LevelParams, LevelResult, LevelStatus
 from milepost.domain.project import Dependency, LinkType, Project, Task
-from milepost.domain.resource import Assignment, Request, Resource
+from milepost.domain.resource import Assignment, Availability, Request, Resource
+from milepost.engine.levelling.level import _as_early
+from milepost.engine.levelling.problem import Problem, padded
 from milepost.engine.load import resource_load
 from milepost.io.psplib import period_of, read_psplib
 from tests.engine.test_properties import assert_links_hold
@@ -75,6 +78,52 @@ def test_two_tasks_on_one_person_are_sequenced_and_explained(params: LevelParams
     assert set(result.resource_critical_path) == {"api", "ui", "review"}
     assert all(t.total_float_minutes == 0 for t in result.schedule)  # float counts the hand-over
     assert result.method is (LevelMethod.OPTIMIZE if params.optimize else LevelMethod.HEURISTIC)
+
+
+@pytest.mark.parametrize("params", METHODS, ids=IDS)
+def test_a_task_that_waits_for_its_resources_time_off_says_so(params: LevelParams) -> None:
+    """Alice is away the first week: her task waits for her, held by no other task."""
+    away = Availability(START, datetime(2027, 1, 11), 0.0)
+    project = Project(
+        name="Time off",
+        anchor_date=START,
+        tasks=(Task("api", duration=day(2)), Task("docs", duration=day(1)), Task("ship", duration=day(1))),
+        dependencies=(Dependency("api", "ship"), Dependency("docs", "ship")),
+        resources=(Resource("alice", "Alice", availability=(away,)),),
+        assignments=(Assignment("api", "alice"),),
+    )
+    result = milepost.level(project, params)
+    assert result.schedule.task("api").start == datetime(2027, 1, 11, 8)
+    waited = result.delays["api"]
+    assert (waited.resource, waited.delayed_by, waited.minutes) == ("alice", (), 5 * 480)
+    assert result.delays["ship"].delayed_by == ("api",)  # it follows the task that waited
+    assert "docs" not in result.delays
+
+
+def one_person(durations: list[int], preds: list[list[tuple[int, int]]]) -> Problem:
+    """Activities that all need the one unit of one resource, on a horizon of 20 slots."""
+    n = len(durations)
+    pred, lag = padded(preds)
+    zeros = np.zeros(n, dtype=np.int64)
+    return Problem(
+        np.array(durations, dtype=np.int64), np.ones((n, 1), dtype=np.int64), np.ones((1, 20), dtype=np.int64),
+        pred, lag, zeros, np.full(n, -1, dtype=np.int64), np.full(n, 20, dtype=np.int64), zeros, np.full(n, -1),
+    )  # fmt: skip
+
+
+def test_a_solvers_schedule_is_started_as_early_as_the_others_allow() -> None:
+    """CP-SAT may leave a task with float later than it needs to be, a delay no task, link
+    or working time explains; the levelled schedule starts it as early as it can."""
+    problem = one_person([2, 2, 1], [[], [], [(0, 2)]])
+    assert _as_early(problem, np.array([0, 5, 9])).tolist() == [0, 2, 4]
+    assert _as_early(problem, np.array([2, 0, 4])).tolist() == [2, 0, 4]  # already as early as it gets
+
+
+def test_with_a_lead_the_schedule_stays_when_starting_early_would_move_a_task_later() -> None:
+    # a may start up to 3 slots before its predecessor b: a at 0 then b at 2 is feasible, but
+    # the scheme takes b first, at 0, and a after it, at 2: a would start later
+    problem = one_person([2, 2], [[(1, -3)], []])
+    assert _as_early(problem, np.array([0, 2])).tolist() == [0, 2]
 
 
 def test_optimize_proves_the_optimum_and_its_bound() -> None:

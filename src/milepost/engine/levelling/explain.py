@@ -1,9 +1,13 @@
 """Why each activity starts where it does, float that counts resources, and the
 resource-critical path.
 
-After levelling, an activity's start is held either by a *link* (it starts exactly when
-a predecessor's lag allows) or by a *resource* (it starts when an activity using a
-resource it needs, with no room left for both, finishes).  Those binding links and
+After levelling, an activity's start is held by a *link* (it starts exactly when a
+predecessor's lag allows), by a *resource* hand-over (it starts when an activity using a
+resource it needs, with no room left for both, finishes), or by a resource's *working
+time* (the resource has less room in the slot before its start than at it: its calendar,
+time off or availability).  In a schedule where every activity starts as early as the
+others allow (which ``level`` makes sure of), one of the three holds each activity that
+starts later than its logic alone allows.  Those binding links and
 resource hand-overs form a graph; walking it back from the activity that finishes last
 gives the resource-critical path (Wiest 1964, "Some properties of schedules for large
 projects with limited resources"; Bowers 1995, "Criticality in resource constrained
@@ -32,6 +36,9 @@ class Explanation:
     """Per activity: predecessors whose link holds it exactly where it is."""
     resource_drivers: list[list[tuple[int, int]]]
     """Per activity: ``(activity, resource)`` hand-overs that hold it."""
+    unavailable: list[list[int]]
+    """Per activity: resources whose working time holds it (less room just before its
+    start than at it, and not enough for it then)."""
     slack: I64
     """Per activity: slots it can slip without delaying the finish (links and resources)."""
     path: list[int]
@@ -48,17 +55,20 @@ def explain(problem: Problem, starts: I64) -> Explanation:
         for i, lag in zip(problem.pred[j], problem.pred_lag[j], strict=True):
             if i != NONE and starts[j] == starts[i] + lag:
                 link_drivers[j].append(int(i))
-    resource_drivers = _handovers(problem, starts, finish)
+    resource_drivers, unavailable = _handovers(problem, starts, finish)
     slack = _slack(problem, starts, resource_drivers)
     path = _path(problem, starts, finish, link_drivers, resource_drivers)
-    return Explanation(link_drivers, resource_drivers, slack, path)
+    return Explanation(link_drivers, resource_drivers, unavailable, slack, path)
 
 
-def _handovers(problem: Problem, starts: I64, finish: I64) -> list[list[tuple[int, int]]]:
+def _handovers(problem: Problem, starts: I64, finish: I64) -> tuple[list[list[tuple[int, int]]], list[list[int]]]:
     """``i`` hands over to ``j`` when ``i`` finishes exactly as ``j`` starts, they share a
-    resource, and ``j`` would not fit one slot earlier beside ``i`` on it."""
+    resource, and ``j`` would not fit one slot earlier beside ``i`` on it.  A resource's
+    working time holds ``j`` when no hand-over on it does, ``j`` would not fit on it one
+    slot earlier, and it has less capacity then than at ``j``'s start."""
     n = problem.n
     out: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    unavailable: list[list[int]] = [[] for _ in range(n)]
     usage = np.zeros_like(problem.capacity)
     for k in range(n):
         s, e = int(starts[k]), int(finish[k])
@@ -72,12 +82,13 @@ def _handovers(problem: Problem, starts: I64, finish: I64) -> list[list[tuple[in
         t = int(starts[j])
         if t == 0 or problem.duration[j] == 0 or problem.fixed[j] >= 0:
             continue
-        needs = np.flatnonzero(problem.demand[j])
+        needs = np.flatnonzero(problem.demand[j]).tolist()
+        blocked = [r for r in needs if usage[r, t - 1] + problem.demand[j, r] > problem.capacity[r, t - 1]]
         for i in by_finish.get(t, ()):
-            for r in needs.tolist():
-                if problem.demand[i, r] and usage[r, t - 1] + problem.demand[j, r] > problem.capacity[r, t - 1]:
-                    out[j].append((i, r))
-    return out
+            out[j] += [(i, r) for r in blocked if problem.demand[i, r]]
+        handed = {r for _, r in out[j]}
+        unavailable[j] = [r for r in blocked if r not in handed and problem.capacity[r, t - 1] < problem.capacity[r, t]]
+    return out, unavailable
 
 
 def _slack(problem: Problem, starts: I64, handovers: list[list[tuple[int, int]]]) -> I64:

@@ -27,8 +27,10 @@ from milepost.domain.schedule import Diagnostic, Schedule, Severity
 from milepost.domain.validation import validate_project
 from milepost.engine.levelling.explain import Explanation, explain
 from milepost.engine.levelling.heuristic import level_heuristic
+from milepost.engine.levelling.orders import lists_from_values
 from milepost.engine.levelling.problem import Problem
 from milepost.engine.levelling.progress import Reporter
+from milepost.engine.levelling.sgs import serial_sgs
 from milepost.engine.levelling.slots import SlotMap, build_problem
 from milepost.engine.levelling.staffing import staff
 from milepost.engine.network import NO_DATE, Network, compile_network
@@ -142,9 +144,24 @@ def _optimize(
         raise
     heuristic_span = int((starts + problem.duration).max(initial=0))
     better = result.makespan <= heuristic_span or params.objective.value != "makespan"
-    chosen = result.starts if better else starts
+    chosen = _as_early(problem, result.starts) if better else starts
     status = LevelStatus.OPTIMAL if result.optimal else LevelStatus.FEASIBLE
     return chosen, status, max(bound, result.lower_bound)
+
+
+def _as_early(problem: Problem, starts: I64) -> I64:
+    """The schedule with every activity started as early as the others allow (CP-SAT may
+    leave an activity later than it needs to be when that does not change the objective;
+    such a delay would have no reason to show).  The serial scheme on the activities in
+    the order of their starts never starts one later (Sprecher, Kolisch and Drexl 1995,
+    EJOR 80:94-102); with leads it might, and then the schedule stays as it was."""
+    if not problem.n:
+        return starts
+    early = serial_sgs(problem, lists_from_values(problem, starts.astype(np.float64)))
+    moved: I64 = early.starts[0]
+    if early.failed[0] or early.unlevelled[0].any() or (moved > starts).any():
+        return starts
+    return moved
 
 
 def _resource_floats(schedule: Schedule, why: Explanation, slots: SlotMap, net: Network) -> Schedule:
@@ -176,12 +193,14 @@ def _delays(
     keys = [project.tasks[int(t)].key for t in net.task_of]
     for k, j in enumerate(moved.tolist()):
         holders = why.resource_drivers[j]
+        resource: str | None = None
         if holders:
-            resource: str | None = resources[holders[0][1]]
+            resource = resources[holders[0][1]]
             names = tuple(dict.fromkeys(keys[i] for i, r in holders if r == holders[0][1]))
         else:
-            resource = None
             names = tuple(dict.fromkeys(keys[i] for i in why.link_drivers[j] if after[i] > before[i]))
+            if not names and why.unavailable[j]:  # the resource's working time: held by no task
+                resource = resources[why.unavailable[j][0]]
         out[keys[j]] = Delay(keys[j], int(minutes[k]), resource, names)
     return out
 
