@@ -22,6 +22,17 @@ def test_fixed_units_duration_follows_stated_work() -> None:
     assert effective_duration(task, both).minutes == 3 * DAY
 
 
+def test_an_assignment_without_stated_work_works_the_tasks_duration() -> None:
+    task = Task("t", duration=Duration(2 * DAY, TimeUnit.DAY))
+    # b states one day of work; a states none, so a works the task's two days: two days it is
+    mixed = [Assignment("t", "a", 1.0), Assignment("t", "b", 1.0, DAY)]
+    assert effective_duration(task, mixed).minutes == 2 * DAY
+    longer = [Assignment("t", "a", 1.0), Assignment("t", "b", 1.0, 3 * DAY)]
+    assert effective_duration(task, longer).minutes == 3 * DAY
+    idle = [Assignment("t", "a", 0.0), Assignment("t", "b", 1.0, DAY)]  # no units: works nothing
+    assert effective_duration(task, idle).minutes == DAY
+
+
 def test_fixed_duration_keeps_its_duration() -> None:
     task = Task("t", duration=Duration(2 * DAY, TimeUnit.DAY), task_type=TaskType.FIXED_DURATION)
     assert effective_duration(task, [Assignment("t", "a", 0.5, 40 * 60)]).minutes == 2 * DAY

@@ -22,12 +22,16 @@ from milepost.domain.resource import Assignment
 
 
 def effective_duration(task: Task, assignments: Iterable[Assignment]) -> Duration:
-    """The duration the task is scheduled with, given its assignments' stated work."""
+    """The duration the task is scheduled with, given its assignments (all of the task's):
+    the longest of them, where one that states no work works the task's own duration."""
     if task.task_type is TaskType.FIXED_DURATION or task.duration.elapsed:
         return task.duration
-    spans = [round(a.work / a.units) for a in assignments if a.work is not None and a.units > 0]
+    working = [a for a in assignments if a.units > 0]
+    spans = [round(a.work / a.units) for a in working if a.work is not None]
     if not spans:
         return task.duration
+    if len(spans) < len(working):  # someone works the task's whole duration
+        spans.append(task.duration.minutes)
     return Duration(max(spans), task.duration.unit, False, task.duration.estimated)
 
 

@@ -193,10 +193,11 @@ def compile_network(project: Project) -> Network:
 
 
 def _stated_work(project: Project) -> dict[str, list[Assignment]]:
-    """Assignments that state their own work, by task (they may set the duration)."""
+    """The assignments of each task where one states its own work (it may set the duration)."""
+    stated = {a.task for a in project.assignments if a.work is not None}
     out: dict[str, list[Assignment]] = {}
     for a in project.assignments:
-        if a.work is not None:
+        if a.task in stated:
             out.setdefault(a.task, []).append(a)
     return out
 

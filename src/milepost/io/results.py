@@ -19,23 +19,26 @@ import orjson
 
 from milepost.domain.duration import PercentLag
 from milepost.domain.levelling import LevelResult
+from milepost.domain.project import LinkType
 from milepost.domain.schedule import Schedule
 
 DATE_COLUMNS = ("start", "finish", "early_start", "early_finish", "late_start", "late_finish")
 
 
-def iso_dates(schedule: Schedule, minutes: Sequence[int]) -> list[str]:
-    """ISO 8601 strings with the project time zone's offset for engine minutes."""
+def iso_dates(schedule: Schedule, minutes: Sequence[int], offsets: dict[int, str] | None = None) -> list[str]:
+    """ISO 8601 strings with the project time zone's offset for engine minutes (``offsets``:
+    the offset of each day already worked out, shared by several calls)."""
     arr = np.asarray(minutes, dtype=np.int64)
     epoch = np.datetime64(schedule.origin, "m")
     local = np.datetime_as_string(epoch + arr.astype("timedelta64[m]"), unit="m").tolist()
     zone = ZoneInfo(schedule.project.timezone)
     days = arr // 1440
-    offsets: dict[int, str] = {}
+    offsets = {} if offsets is None else offsets
     for day in np.unique(days).tolist():
-        noon = schedule.origin + timedelta(days=day, hours=12)
-        offsets[day] = _offset(noon.replace(tzinfo=zone))
-    if len(offsets) == 1:
+        if day not in offsets:
+            noon = schedule.origin + timedelta(days=day, hours=12)
+            offsets[day] = _offset(noon.replace(tzinfo=zone))
+    if len(set(offsets.values())) == 1:
         suffix = ":00" + next(iter(offsets.values()))
         return [text + suffix for text in local]
     return [text + ":00" + offsets[d] for text, d in zip(local, days.tolist(), strict=True)]
@@ -53,8 +56,9 @@ def schedule_to_dict(schedule: Schedule) -> dict[str, Any]:
     project = schedule.project
     cols = schedule.columns
     preds: dict[str, list[dict[str, Any]]] = {}
+    types = {t: t.value for t in LinkType}  # an enum's value is slow to read 30,000 times
     for d in project.dependencies:
-        entry: dict[str, Any] = {"key": d.predecessor, "type": d.type.value}
+        entry: dict[str, Any] = {"key": d.predecessor, "type": types[d.type]}
         if isinstance(d.lag, PercentLag):
             entry["lag_percent"] = d.lag.percent
         else:
@@ -71,7 +75,8 @@ def schedule_to_dict(schedule: Schedule) -> dict[str, Any]:
             entry["quantity"] = a.quantity
         assigned.setdefault(a.task, []).append(entry)
     wbs = project.wbs_codes()
-    dates = {name: iso_dates(schedule, getattr(cols, name)) for name in DATE_COLUMNS}
+    offsets: dict[int, str] = {}
+    dates = {name: iso_dates(schedule, getattr(cols, name), offsets) for name in DATE_COLUMNS}
     summaries = project.children
     tasks = []
     for i, t in enumerate(project.tasks):
@@ -93,7 +98,7 @@ def schedule_to_dict(schedule: Schedule) -> dict[str, Any]:
         if t.external_id is not None:
             item["external_id"] = t.external_id
         tasks.append(item)
-    ends = iso_dates(schedule, [schedule.start, schedule.finish])
+    ends = iso_dates(schedule, [schedule.start, schedule.finish], offsets)
     return {
         "project": {
             "name": project.name,
