@@ -173,3 +173,18 @@ def test_schema_and_version() -> None:
     assert schema["title"] == "Milepost plan"
     assert "tasks" in schema["properties"]
     assert runner.invoke(app, ["--version"]).stdout.startswith("milepost ")
+
+
+def test_the_command_sets_the_collector_for_a_process_that_builds_many_objects() -> None:
+    import gc
+
+    from milepost.cli import app as cli_app
+
+    before = gc.get_threshold()
+    try:
+        cli_app.tune_collector()
+        assert gc.get_threshold()[0] == 50_000
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
