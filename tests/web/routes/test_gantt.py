@@ -11,7 +11,7 @@ from milepost.charts.gantt import BAND_ROWS
 from milepost.schemas.tasks import TaskUpdate
 from milepost.services import tasks
 from milepost.storage.db import transaction
-from tests.web.browsing import BRIDGE, Plan, Web, long_plan
+from tests.web.browsing import BRIDGE, Plan, Web, long_plan, swapped
 
 CRITICAL = ("design", "works", "works.build", "done")
 
@@ -231,3 +231,37 @@ def test_every_export_button_downloads_its_file(web: Web) -> None:
         assert content.startswith(start), (name, content[:40])
         if name == "SVG":
             assert b"Build" in content  # the column of names
+
+
+def test_the_tree_works_from_the_keyboard(web: Web) -> None:
+    owner = web.server.user("owner")
+    plan = web.server.plan(owner, BRIDGE)
+    web.sign_in(owner)
+    page = web.page
+    page.goto(plan.url("gantt"))
+    tree = page.locator(".gantt-frame .tree")
+
+    def focused() -> str:
+        return str(page.evaluate("document.activeElement.closest('.row')?.dataset.key"))
+
+    tree.get_by_role("link", name="Design").focus()
+    page.keyboard.press("ArrowDown")
+    assert focused() == "works"
+    with swapped(page, re.compile(r"collapsed=")):
+        page.keyboard.press("ArrowLeft")  # collapse Works
+    expect(tree.locator('.row[data-key="works"]')).to_have_attribute("aria-expanded", "false")
+    expect(tree.locator('.row[data-key="works.build"]')).to_have_count(0)
+    assert focused() == "works"
+    page.keyboard.press("ArrowDown")
+    assert focused() == "docs"
+    page.keyboard.press("End")
+    assert focused() == "done"
+    page.keyboard.press("Home")
+    assert focused() == "design"
+    page.keyboard.press("ArrowDown")
+    with swapped(page, re.compile(r"collapsed=")):
+        page.keyboard.press("ArrowRight")  # expand it again
+    expect(tree.locator('.row[data-key="works.build"]')).to_have_count(1)
+    assert focused() == "works"
+    page.keyboard.press("ArrowDown")
+    assert focused() == "works.build"

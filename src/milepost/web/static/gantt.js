@@ -179,6 +179,36 @@
     fill();
   }
 
+  // The tree from the keyboard (WAI-ARIA tree pattern): Up and Down move between rows,
+  // Home and End to the first and last row, Right expands a collapsed summary and Left
+  // collapses an expanded one; the focus stays on a row's name.
+  document.addEventListener("keydown", (event) => {
+    const here = event.target instanceof Element ? event.target.closest(".gantt-frame .tree .row") : null;
+    if (!here || event.altKey || event.ctrlKey || event.metaKey) return;
+    const rows = [...frame().querySelectorAll(".tree .row")];
+    const at = rows.indexOf(here);
+    const go = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1 }[event.key];
+    const toggle = here.querySelector("a.toggle");
+    const open = here.getAttribute("aria-expanded");
+    if (go !== undefined) {
+      const row = rows[Math.max(0, Math.min(rows.length - 1, go))];
+      row.querySelector("a.name").focus();
+      row.scrollIntoView({ block: "nearest" });
+    } else if (toggle && ((event.key === "ArrowRight" && open === "false") || (event.key === "ArrowLeft" && open === "true"))) {
+      toggle.click();
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+
+  // After a collapse or an expand, the focus goes back to the summary's name.
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const key = event.detail?.requestConfig?.elt?.closest?.(".row")?.dataset.key;
+    const row = key && frame()?.querySelector(`.tree .row[data-key="${CSS.escape(key)}"]`);
+    if (row) row.querySelector("a.name").focus();
+  });
+
   let pendingFill = false;
   document.addEventListener("scroll", (event) => {
     if (!(event.target instanceof Element) || !event.target.classList.contains("gantt-frame") || pendingFill) return;
