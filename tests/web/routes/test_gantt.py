@@ -193,7 +193,14 @@ def test_a_long_chart_fetches_its_rows_as_they_scroll_into_view(web: Web) -> Non
     expect(tree.locator('.row[data-key="g2.t10"] a.name')).to_have_text("Renamed meanwhile")
     expect(tree.locator('.row[data-key="g2.t10"]')).to_be_in_viewport()
 
+    # zooming keeps the rows in view
+    with swapped(page, re.compile(r"zoom=quarter")):
+        page.get_by_role("link", name="Quarter").click()
+    expect(page.locator("#gantt")).to_have_attribute("data-zoom", "quarter")
+    expect(tree.locator('.row[data-key="g2.t10"]')).to_be_in_viewport()
+
     # collapsing a summary keeps it in view
+    tree.locator('.row[data-key="g3"]').scroll_into_view_if_needed()
     page.get_by_role("link", name="Collapse Group 3").click()
     expect(tree.locator('.row[data-key="g3.t0"]')).to_have_count(0)
     expect(tree.locator('.row[data-key="g3"]')).to_be_in_viewport()

@@ -202,6 +202,12 @@
     event.preventDefault();
   });
 
+  // Zooming or expanding everything redraws the chart on the row at the top of the view.
+  document.addEventListener("htmx:configRequest", (event) => {
+    const { target, path, parameters, verb } = event.detail;
+    if (verb === "get" && target?.id === "gantt" && !/[?&]at=/.test(path)) parameters.at = firstRow();
+  });
+
   // After a collapse or an expand, the focus goes back to the summary's name.
   document.addEventListener("htmx:afterSettle", (event) => {
     const key = event.detail?.requestConfig?.elt?.closest?.(".row")?.dataset.key;
