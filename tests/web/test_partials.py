@@ -173,6 +173,14 @@ def test_a_long_gantt_holds_the_bands_around_its_row_and_sends_the_others(
     assert stale.status_code == 409
     assert "changed since this chart was drawn" in stale.text
 
+    # only members see a band; signed out, HTMX is sent to sign in
+    Signed(site, make_user(db, "stranger@example.com"))  # the client is now someone else's
+    assert site.get(f"{url}/band", params={"band": 0, "revision": revision}, headers=HX).status_code == 404
+    site.cookies.clear()
+    signed_out = site.get(f"{url}/band", params={"band": 0, "revision": revision}, headers=HX)
+    assert (signed_out.status_code, urlsplit(signed_out.headers["HX-Redirect"]).path) == (204, "/login")
+    owner = Signed(site, owner.user)
+
     # an edit answers with the chart drawn where the page was
     moved = site.post(
         f"{url}/move",
