@@ -78,7 +78,7 @@ def _shown(session: Session, actor: Actor, project_id: int, zoom: Zoom, collapse
             (int((a - schedule.origin).total_seconds() // 60), int((b - schedule.origin).total_seconds() // 60))
             for a, b in planning.days_off(plan, first, last)
         ]
-        params = GanttParams(zoom=zoom, collapsed=shut_keys, today=datetime.now(), nonworking=spans)
+        params = replace(params, today=datetime.now(), nonworking=spans)
     return _Shown(plan, shut, params, TreeParams(project_id, zoom.value, tuple(shut), params.row_height))
 
 
