@@ -12,6 +12,7 @@ from milepost.schemas.tasks import TaskUpdate
 from milepost.services import tasks
 from milepost.storage.db import transaction
 from tests.web.browsing import BRIDGE, Plan, Web, long_plan, swapped
+from tests.workspace import User
 
 CRITICAL = ("design", "works", "works.build", "done")
 
@@ -38,12 +39,18 @@ def bar(key: str) -> str:
     return f'svg.gantt g.task[data-key="{key}"]'
 
 
-def test_the_critical_path_is_marked_in_the_tree_and_the_chart(web: Web) -> None:
+def open_gantt(web: Web, text: str = BRIDGE, query: str = "") -> tuple[User, Plan, Page]:
+    """An owner's project from a plan file's text, its Gantt page open in the tab (``query``:
+    the page's address parameters)."""
     owner = web.server.user("owner")
-    plan = web.server.plan(owner, BRIDGE)
+    plan = web.server.plan(owner, text)
     web.sign_in(owner)
-    page = web.page
-    page.goto(plan.url("gantt"))
+    web.page.goto(plan.url("gantt") + query)
+    return owner, plan, web.page
+
+
+def test_the_critical_path_is_marked_in_the_tree_and_the_chart(web: Web) -> None:
+    _, plan, page = open_gantt(web)
     tree = page.locator(".gantt-frame .tree")
     for key in plan.tasks:
         row = tree.locator(f'.row[data-key="{key}"]')
@@ -75,11 +82,7 @@ def test_the_critical_path_is_marked_in_the_tree_and_the_chart(web: Web) -> None
 
 
 def test_drag_a_bar_pins_it_with_snet_and_undo_puts_it_back(web: Web) -> None:
-    owner = web.server.user("owner")
-    plan = web.server.plan(owner, BRIDGE)
-    web.sign_in(owner)
-    page = web.page
-    page.goto(plan.url("gantt") + "?zoom=day")  # 36 px a day; a move snaps to whole days
+    owner, plan, page = open_gantt(web, query="?zoom=day")  # 36 px a day; a move snaps to whole days
     paint = page.locator(bar("works.paint"))
     before = paint.get_attribute("data-start")
     expect(page.locator("#undo")).to_be_disabled()
@@ -104,11 +107,7 @@ def test_drag_a_bar_pins_it_with_snet_and_undo_puts_it_back(web: Web) -> None:
 
 
 def test_drag_the_end_of_a_bar_changes_its_duration(web: Web) -> None:
-    owner = web.server.user("owner")
-    plan = web.server.plan(owner, BRIDGE)
-    web.sign_in(owner)
-    page = web.page
-    page.goto(plan.url("gantt") + "?zoom=day")
+    owner, plan, page = open_gantt(web, query="?zoom=day")
     with page.expect_response(re.compile(r"/gantt/stretch$")) as answer:
         drag(page, bar("docs") + " rect.handle", 72)  # two more days: Tue 17:00 -> Thu 17:00
     assert answer.value.status == 200
@@ -117,11 +116,7 @@ def test_drag_the_end_of_a_bar_changes_its_duration(web: Web) -> None:
 
 
 def test_draw_a_link_in_link_mode(web: Web) -> None:
-    owner = web.server.user("owner")
-    plan = web.server.plan(owner, BRIDGE)
-    web.sign_in(owner)
-    page = web.page
-    page.goto(plan.url("gantt") + "?zoom=day")
+    owner, plan, page = open_gantt(web, query="?zoom=day")
     links = page.locator("svg.gantt g.links path.link")
     expect(links).to_have_count(3)
     page.get_by_role("button", name="Draw links").click()
@@ -144,11 +139,7 @@ def assert_undo_kept(page: Page, plan: Plan) -> None:
 
 
 def test_a_long_chart_fetches_its_rows_as_they_scroll_into_view(web: Web) -> None:
-    owner = web.server.user("owner")
-    plan = web.server.plan(owner, long_plan())  # 260 rows, in six bands
-    web.sign_in(owner)
-    page = web.page
-    page.goto(plan.url("gantt") + "?zoom=month")
+    owner, plan, page = open_gantt(web, long_plan(), "?zoom=month")  # 260 rows, in six bands
     tree = page.locator(".gantt-frame .tree")
     frame = page.locator(".gantt-frame")
     expect(tree.locator(".row")).to_have_count(2 * BAND_ROWS)  # only the first two bands
@@ -212,11 +203,7 @@ ROWS = [key for g in range(4) for key in (f"g{g}", *(f"g{g}.t{t}" for t in range
 
 
 def test_every_export_button_downloads_its_file(web: Web) -> None:
-    owner = web.server.user("owner")
-    plan = web.server.plan(owner, BRIDGE)
-    web.sign_in(owner)
-    page = web.page
-    page.goto(plan.url("gantt"))
+    _, _, page = open_gantt(web)
     expected = {
         "Plan file": (".yaml", b"milepost: 1"),
         "MS Project XML": (".xml", b"<?xml"),
@@ -241,11 +228,7 @@ def test_every_export_button_downloads_its_file(web: Web) -> None:
 
 
 def test_the_tree_works_from_the_keyboard(web: Web) -> None:
-    owner = web.server.user("owner")
-    plan = web.server.plan(owner, BRIDGE)
-    web.sign_in(owner)
-    page = web.page
-    page.goto(plan.url("gantt"))
+    _, _, page = open_gantt(web)
     tree = page.locator(".gantt-frame .tree")
 
     def focused() -> str:
