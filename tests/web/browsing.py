@@ -274,6 +274,15 @@ class Web:
         if request.method != "GET":
             self.posts.append(f"{request.method} {urlsplit(request.url).path}")
 
+    def open(self, where: str = "gantt", text: str = BRIDGE, query: str = "") -> tuple[User, Plan, Page]:
+        """A new owner's project from a plan file's text, signed in, one of its pages open in
+        the tab (``query``: the page's address parameters)."""
+        owner = self.server.user("owner")
+        plan = self.server.plan(owner, text)
+        self.sign_in(owner)
+        self.page.goto(plan.url(where) + query)
+        return owner, plan, self.page
+
     def sign_in(self, user: User, page: Page | None = None) -> None:
         """Sign ``user`` in (a session made as the sign-in form makes it; quicker than typing)."""
         secret, _ = self.server.session_for(user)

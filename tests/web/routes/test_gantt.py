@@ -11,8 +11,7 @@ from milepost.charts.gantt import BAND_ROWS
 from milepost.schemas.tasks import TaskUpdate
 from milepost.services import tasks
 from milepost.storage.db import transaction
-from tests.web.browsing import BRIDGE, Plan, Web, long_plan, swapped
-from tests.workspace import User
+from tests.web.browsing import Plan, Web, long_plan, swapped
 
 CRITICAL = ("design", "works", "works.build", "done")
 
@@ -39,18 +38,8 @@ def bar(key: str) -> str:
     return f'svg.gantt g.task[data-key="{key}"]'
 
 
-def open_gantt(web: Web, text: str = BRIDGE, query: str = "") -> tuple[User, Plan, Page]:
-    """An owner's project from a plan file's text, its Gantt page open in the tab (``query``:
-    the page's address parameters)."""
-    owner = web.server.user("owner")
-    plan = web.server.plan(owner, text)
-    web.sign_in(owner)
-    web.page.goto(plan.url("gantt") + query)
-    return owner, plan, web.page
-
-
 def test_the_critical_path_is_marked_in_the_tree_and_the_chart(web: Web) -> None:
-    _, plan, page = open_gantt(web)
+    _, plan, page = web.open()
     tree = page.locator(".gantt-frame .tree")
     for key in plan.tasks:
         row = tree.locator(f'.row[data-key="{key}"]')
@@ -82,7 +71,7 @@ def test_the_critical_path_is_marked_in_the_tree_and_the_chart(web: Web) -> None
 
 
 def test_drag_a_bar_pins_it_with_snet_and_undo_puts_it_back(web: Web) -> None:
-    owner, plan, page = open_gantt(web, query="?zoom=day")  # 36 px a day; a move snaps to whole days
+    owner, plan, page = web.open(query="?zoom=day")  # 36 px a day; a move snaps to whole days
     paint = page.locator(bar("works.paint"))
     before = paint.get_attribute("data-start")
     expect(page.locator("#undo")).to_be_disabled()
@@ -107,7 +96,7 @@ def test_drag_a_bar_pins_it_with_snet_and_undo_puts_it_back(web: Web) -> None:
 
 
 def test_drag_the_end_of_a_bar_changes_its_duration(web: Web) -> None:
-    owner, plan, page = open_gantt(web, query="?zoom=day")
+    owner, plan, page = web.open(query="?zoom=day")
     with page.expect_response(re.compile(r"/gantt/stretch$")) as answer:
         drag(page, bar("docs") + " rect.handle", 72)  # two more days: Tue 17:00 -> Thu 17:00
     assert answer.value.status == 200
@@ -116,7 +105,7 @@ def test_drag_the_end_of_a_bar_changes_its_duration(web: Web) -> None:
 
 
 def test_draw_a_link_in_link_mode(web: Web) -> None:
-    owner, plan, page = open_gantt(web, query="?zoom=day")
+    owner, plan, page = web.open(query="?zoom=day")
     links = page.locator("svg.gantt g.links path.link")
     expect(links).to_have_count(3)
     page.get_by_role("button", name="Draw links").click()
@@ -139,7 +128,7 @@ def assert_undo_kept(page: Page, plan: Plan) -> None:
 
 
 def test_a_long_chart_fetches_its_rows_as_they_scroll_into_view(web: Web) -> None:
-    owner, plan, page = open_gantt(web, long_plan(), "?zoom=month")  # 260 rows, in six bands
+    owner, plan, page = web.open("gantt", long_plan(), "?zoom=month")  # 260 rows, in six bands
     tree = page.locator(".gantt-frame .tree")
     frame = page.locator(".gantt-frame")
     expect(tree.locator(".row")).to_have_count(2 * BAND_ROWS)  # only the first two bands
@@ -203,7 +192,7 @@ ROWS = [key for g in range(4) for key in (f"g{g}", *(f"g{g}.t{t}" for t in range
 
 
 def test_every_export_button_downloads_its_file(web: Web) -> None:
-    _, _, page = open_gantt(web)
+    _, _, page = web.open()
     expected = {
         "Plan file": (".yaml", b"milepost: 1"),
         "MS Project XML": (".xml", b"<?xml"),
@@ -228,7 +217,7 @@ def test_every_export_button_downloads_its_file(web: Web) -> None:
 
 
 def test_the_tree_works_from_the_keyboard(web: Web) -> None:
-    _, _, page = open_gantt(web)
+    _, _, page = web.open()
     tree = page.locator(".gantt-frame .tree")
 
     def focused() -> str:

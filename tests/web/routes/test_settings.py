@@ -75,11 +75,7 @@ def test_add_a_viewer_who_sees_every_page_without_a_way_to_edit(web: Web) -> Non
 
 
 def test_save_the_settings_as_shown_and_renamed(web: Web) -> None:
-    owner = web.server.user("owner")
-    plan = web.server.plan(owner, BRIDGE)
-    web.sign_in(owner)
-    page = web.page
-    page.goto(plan.url("settings"))
+    _, _, page = web.open("settings")
     page.get_by_label("Name", exact=True).fill("Bridge over the river")
     page.get_by_label("Hours per day").fill("7.5")
     page.get_by_role("button", name="Save settings").click()

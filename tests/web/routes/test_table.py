@@ -9,7 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 from milepost.schemas.projects import ProjectCreate
 from milepost.services import projects
 from milepost.storage.db import transaction
-from tests.web.browsing import BRIDGE, LiveServer, Plan, Web, swapped
+from tests.web.browsing import LiveServer, Plan, Web, swapped
 from tests.workspace import User
 
 
@@ -69,11 +69,7 @@ def test_add_tasks_and_links_and_see_the_dates_move(web: Web) -> None:
 
 
 def test_a_refused_cell_keeps_the_typed_value_and_says_why(web: Web) -> None:
-    owner = web.server.user("owner")
-    plan = web.server.plan(owner, BRIDGE)
-    web.sign_in(owner)
-    page = web.page
-    page.goto(plan.url("tasks"))
+    owner, plan, page = web.open("tasks")
     cell = page.locator(f"#c-{plan.tasks['works.build']}-duration")
     cell.fill("soon")
     with swapped(page, re.compile(r"/cell$")) as answer:
@@ -94,11 +90,7 @@ def test_a_refused_cell_keeps_the_typed_value_and_says_why(web: Web) -> None:
 
 
 def test_keyboard_moves_between_cells_saves_and_escape_puts_back(web: Web) -> None:
-    owner = web.server.user("owner")
-    plan = web.server.plan(owner, BRIDGE)
-    web.sign_in(owner)
-    page = web.page
-    page.goto(plan.url("tasks"))
+    owner, plan, page = web.open("tasks")
     ids = plan.tasks
 
     def focused() -> str:
@@ -147,11 +139,7 @@ def step(page: Page, label: str) -> None:
 
 
 def test_indent_outdent_move_and_delete_rows(web: Web) -> None:
-    owner = web.server.user("owner")
-    plan = web.server.plan(owner, BRIDGE)
-    web.sign_in(owner)
-    page = web.page
-    page.goto(plan.url("tasks"))
+    owner, plan, page = web.open("tasks")
     start = ["design", "works", "works.build", "works.paint", "docs", "done"]
     assert paths(page) == start
 
