@@ -134,7 +134,8 @@ def _summary(result: LevelResult, periods: bool) -> None:
             held = f"held by {', '.join(delay.delayed_by)}" if delay.delayed_by else "(its time off or availability)"
             why = f"waited for {delay.resource} {held}"
         else:
-            why = f"follows delayed {', '.join(delay.delayed_by)}" if delay.delayed_by else "follows its predecessors"
+            held = ", ".join(delay.delayed_by)
+            why = f"follows delayed {held}" if held else "placed there by the optimizer"
         amount = f"{delay.minutes} periods" if periods else f"{delay.minutes / day:g}d"
         out.print(f"  {delay.task}: +{amount}, {why}")
     if len(result.delays) > 15:
