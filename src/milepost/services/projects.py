@@ -12,6 +12,7 @@ from milepost.domain.calendar import builtin_calendars
 from milepost.domain.project import Project
 from milepost.domain.validation import validate_project
 from milepost.errors import InvalidInputError, MilepostError, Problem
+from milepost.io.planfile.convert import anchor_problem
 from milepost.io.planfile.entries import project_entry, read_project
 from milepost.schemas.projects import ProjectCreate, ProjectUpdate
 from milepost.services import audit, edits, tasks
@@ -70,13 +71,8 @@ def _owned(session: Session, actor: Actor, record: ProjectRecord) -> None:
 def create_project(session: Session, actor: Actor, body: ProjectCreate) -> dict[str, Any]:
     """A new, empty project; its creator is its owner."""
     sent = body.model_dump(exclude_unset=True, by_alias=True)
-    if sent.get("start") is None and sent.get("finish") is None:
-        raise InvalidInputError(
-            Problem("project_anchor", "a project needs a 'start' (or a 'finish' to plan back from)", "start")
-        )
-    if sent.get("start") is not None and sent.get("finish") is not None:
-        message = "send 'start' or 'finish', not both: a project is planned forward from one or back from the other"
-        raise InvalidInputError(Problem("project_anchor", message, "finish"))
+    if (wrong := anchor_problem(sent.get("start"), sent.get("finish"))) is not None:  # named by its field
+        raise InvalidInputError(Problem("project_anchor", wrong[1], wrong[0]))
     fields = _settings(session, sent, None)
     record = ProjectRecord(workspace_id=repo.default_workspace(session).id, **fields)
     repo.add(session, record)

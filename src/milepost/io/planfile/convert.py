@@ -141,10 +141,20 @@ def convert_plan(plan: PlanModel, skip: set[Path] | None = None) -> Conversion:
     return Conversion(project, col.problems, places, complete=anchor_date is not None)
 
 
+def anchor_problem(start: object, finish: object) -> tuple[str, str] | None:
+    """What is wrong with a project's ``start`` and ``finish`` (exactly one is needed): the
+    field to point at and why, or ``None``."""
+    if start is None and finish is None:
+        return "start", "the project needs a 'start' (or a 'finish' to plan back from)"
+    if start is not None and finish is not None:
+        return "finish", "the project needs 'start' or 'finish', not both: it is planned forward or backward"
+    return None
+
+
 def _anchor(plan: PlanModel, col: Collector) -> tuple[Anchor, datetime | None]:
     pm = plan.project
-    if (pm.start is None) == (pm.finish is None):
-        col.add(("project",), "project_anchor", "the project needs exactly one of 'start' or 'finish'")
+    if (wrong := anchor_problem(pm.start, pm.finish)) is not None:
+        col.add(("project",), "project_anchor", wrong[1])
         return Anchor.START, None
     if pm.start is not None:
         return Anchor.START, read_moment(pm.start)
