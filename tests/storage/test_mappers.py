@@ -87,3 +87,88 @@ def test_rows_with_unhashable_values_are_built_every_time() -> None:
     again = converted.dependency(row, {1: "a", 2: "b"})  # type: ignore[arg-type]
     assert (first.predecessor, first.successor, first.lag.minutes) == ("a", "b", 480)
     assert again == first
+
+
+def test_loading_again_from_changed_rows_equals_loading_every_row(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After each kind of change, the project loaded again (from the rows that changed,
+    where that is safe) is the project read from all of its rows."""
+    from dataclasses import replace
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from milepost.domain.resource import Assignment, Resource
+    from milepost.storage.models import AssignmentRecord, DependencyRecord, ResourceRecord, TaskRecord
+
+    project = milepost.load(EXAMPLES / "hardware-product.yaml")
+    leaves = [t.key for t in project.tasks if t.key not in project.children]
+    project = replace(
+        project,
+        resources=(Resource(key="ana", name="Ana"), Resource(key="rig", name="Test rig")),
+        assignments=tuple(Assignment(k, ("ana", "rig")[i % 2]) for i, k in enumerate(leaves[:20])),
+    )
+    with transaction(db.sessions) as session:
+        ident = mappers.store(session, project, repo.default_workspace(session).id).id
+
+    read_all = mappers.load_all
+    every_row: list[int] = []
+    monkeypatch.setattr(mappers, "load_all", lambda *a: every_row.append(1) or read_all(*a))
+
+    def check(reads_all: bool = False) -> None:
+        with transaction(db.sessions) as session:
+            record = repo.get(session, mappers.ProjectRecord, ident)
+            every_row.clear()
+            again = mappers.load(session, record)
+            assert bool(every_row) == reads_all, "read again from every row" if every_row else "from changed rows"
+            fresh, _ = read_all(session, record)
+        assert again.project == fresh.project
+        assert (again.task_ids, again.task_keys, again.resource_ids) == (
+            fresh.task_ids,
+            fresh.task_keys,
+            fresh.resource_ids,
+        )
+
+    def change(edit: object, reads_all: bool = False) -> None:
+        with transaction(db.sessions) as session:
+            loaded = mappers.load(session, repo.get(session, mappers.ProjectRecord, ident))
+            edit(session, loaded)  # type: ignore[operator]
+            repo.bump_revision(session, ident)
+        check(reads_all)
+
+    def task(session: Session, loaded: mappers.Loaded, n: int) -> TaskRecord:
+        leaves = [t.key for t in loaded.project.tasks if t.key not in loaded.project.children]
+        return repo.get(session, TaskRecord, loaded.task_ids[leaves[n]])
+
+    check(reads_all=True)  # the first time
+    change(lambda s, lo: setattr(task(s, lo, 3), "name", "Renamed in place"))
+    change(lambda s, lo: setattr(task(s, lo, 5), "duration_minutes", 4321))
+    change(lambda s, lo: (setattr(task(s, lo, 5), "priority", 900), setattr(task(s, lo, 7), "notes", "n")))
+    change(lambda s, lo: setattr(task(s, lo, 9), "key", "new_key"), reads_all=True)  # its full key changes
+    summary = next(t.key for t in project.tasks if project.children.get(t.key) and t.parent)
+    change(
+        lambda s, lo: setattr(repo.get(s, TaskRecord, lo.task_ids[summary]), "key", "new_summary_key"), reads_all=True
+    )
+    change(lambda s, lo: setattr(task(s, lo, 11), "parent_id", None), reads_all=True)  # moved in the WBS
+    change(lambda s, lo: repo.renumber(s, list(reversed(repo.siblings(s, ident, None)))), reads_all=True)
+    change(lambda s, lo: s.delete(task(s, lo, 2)), reads_all=True)
+    change(
+        lambda s, lo: s.delete(s.scalars(select(DependencyRecord).where(DependencyRecord.project_id == ident)).first()),
+        reads_all=True,
+    )
+    change(
+        lambda s, lo: setattr(
+            s.scalars(select(DependencyRecord).where(DependencyRecord.project_id == ident)).first(), "lag_minutes", 960
+        ),
+        reads_all=True,
+    )
+    change(
+        lambda s, lo: setattr(
+            s.scalars(select(ResourceRecord).where(ResourceRecord.project_id == ident)).first(), "max_units", 3.0
+        )
+    )
+    change(
+        lambda s, lo: s.delete(s.scalars(select(AssignmentRecord).where(AssignmentRecord.project_id == ident)).first())
+    )
+    change(lambda s, lo: setattr(s.get(mappers.ProjectRecord, ident), "name", "Renamed project"))

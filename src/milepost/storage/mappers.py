@@ -9,6 +9,8 @@ the WBS (which changes its full key) never breaks them.
 from __future__ import annotations
 
 import contextlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -112,7 +114,88 @@ def rows_of(session: Session, record: type[Base], project_id: int) -> list[Row[A
 
 
 def load(session: Session, record: ProjectRecord) -> Loaded:
-    """The domain project stored under ``record``."""
+    """The domain project stored under ``record``.
+
+    The project this process loaded last is read again from the rows that changed since,
+    when they are tasks changed in place (a new name, duration, constraint, progress...):
+    one small query of every task's and link's version finds them.  Anything else (a
+    task added, removed, moved or renamed in the WBS, any link changed) reads all rows.
+    """
+    return _recent.load(session, record)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What a loaded project was made from: each task's ``(version, parent, position)``
+    and each link's version, by row id, and each task's place in the outline."""
+
+    tasks: dict[int, tuple[int, int | None, int]]
+    links: dict[int, int]
+    index: dict[int, int]
+
+
+class Recent:
+    """The projects this process loaded last, with their outlines, to load them again
+    from their changed rows.  A row's version goes up with every change of it (the ORM's
+    version counter), so equal versions mean equal rows; positions are compared too
+    (a reorder writes them without a new version)."""
+
+    def __init__(self, keep: int = 8) -> None:
+        self._keep = keep
+        self._kept: OrderedDict[tuple[object, ...], tuple[Loaded, Outline]] = OrderedDict()
+        self._guard = threading.Lock()
+
+    def load(self, session: Session, record: ProjectRecord) -> Loaded:
+        """The project under ``record``, from its changed rows when that is safe."""
+        key = (str(session.get_bind().engine.url), record.id, record.created_at)
+        with self._guard:
+            kept = self._kept.get(key)
+        made = self._again(session, record, *kept) if kept is not None else None
+        if made is None:
+            made = load_all(session, record)
+        with self._guard:
+            self._kept[key] = made
+            self._kept.move_to_end(key)
+            while len(self._kept) > self._keep:
+                self._kept.popitem(last=False)
+        return made[0]
+
+    def _again(
+        self, session: Session, record: ProjectRecord, before: Loaded, outline: Outline
+    ) -> tuple[Loaded, Outline] | None:
+        """``before`` with the tasks changed since it was loaded read again, or None when
+        more than tasks' own values changed."""
+        pid = record.id
+        t, d = TaskRecord.__table__.c, DependencyRecord.__table__.c  # the core columns: no ORM rows
+        tasks = {i: (v, p, n) for i, v, p, n in session.execute(
+            select(t.id, t.version, t.parent_id, t.position).where(t.project_id == pid)
+        )}  # fmt: skip
+        links = {i: v for i, v in session.execute(select(d.id, d.version).where(d.project_id == pid))}  # noqa: C416
+        if links != outline.links or tasks.keys() != outline.tasks.keys():
+            return None
+        changed = [i for i, seen in tasks.items() if outline.tasks[i] != seen]
+        if any(tasks[i][1:] != outline.tasks[i][1:] for i in changed):
+            return None  # moved in the WBS
+        old = before.project.tasks
+        new = list(old)
+        if changed:
+            table = TaskRecord.__table__
+            for row in session.execute(select(table).where(table.c.id.in_(changed))):
+                was = old[outline.index[row.id]]
+                full = before.task_keys[row.id]
+                if full.rpartition(".")[2] != row.key:
+                    return None  # renamed: its subtasks' keys and its links change
+                new[outline.index[row.id]] = _converted.task(row, full, was.parent)
+        around, resource_ids = _around(session, record, before.task_keys, outline.index)
+        project = replace(
+            project_settings(record), tasks=tuple(new), dependencies=before.project.dependencies, **around
+        )
+        return replace(before, project=project, record=record, resource_ids=resource_ids), replace(outline, tasks=tasks)
+
+
+def load_all(session: Session, record: ProjectRecord) -> tuple[Loaded, Outline]:
+    """The domain project stored under ``record``, read from all of its rows, and its
+    outline (what :func:`load` needs to read it again from its changed rows only)."""
     pid = record.id
     tasks = rows_of(session, TaskRecord, pid)
     kids: dict[int | None, list[Row[Any]]] = {}
@@ -132,17 +215,40 @@ def load(session: Session, record: ProjectRecord) -> Loaded:
             walk(row.id, key)
 
     walk(None, None)
+    keys = loaded.task_keys
+    deps = rows_of(session, DependencyRecord, pid)
+    order = {row.id: i for i, row in enumerate(ordered_ids(kids))}
+    deps = sorted(deps, key=lambda d: (order.get(d.successor_id, 0), d.id))  # with their successor, as in a plan
+    around, loaded.resource_ids = _around(session, record, keys, order)
+    loaded.project = replace(
+        project_settings(record),
+        tasks=tuple(ordered),
+        dependencies=tuple(_converted.dependency(d, keys) for d in deps),
+        **around,
+    )
+    outline = Outline(
+        tasks={t.id: (t.version, t.parent_id, t.position) for t in tasks},
+        links={d.id: d.version for d in deps},
+        index=order,
+    )
+    return loaded, outline
+
+
+_recent = Recent()
+
+
+def _around(
+    session: Session, record: ProjectRecord, keys: dict[int, str], order: dict[int, int]
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The project's calendars, resources, assignments and requests, as fields of the
+    domain project, and the resources' ids by key."""
+    pid = record.id
     resources = session.scalars(
         select(ResourceRecord)
         .where(ResourceRecord.project_id == pid)
         .order_by(ResourceRecord.position, ResourceRecord.id)
     ).all()
-    loaded.resource_ids = {r.key: r.id for r in resources}
     resource_keys = {r.id: r.key for r in resources}
-    keys = loaded.task_keys
-    deps = rows_of(session, DependencyRecord, pid)
-    order = {row.id: i for i, row in enumerate(ordered_ids(kids))}
-    deps = sorted(deps, key=lambda d: (order.get(d.successor_id, 0), d.id))  # with their successor, as in a plan
     assignments = session.scalars(
         select(AssignmentRecord).where(AssignmentRecord.project_id == pid).order_by(AssignmentRecord.id)
     ).all()
@@ -156,24 +262,20 @@ def load(session: Session, record: ProjectRecord) -> Loaded:
         .order_by(CalendarRecord.position, CalendarRecord.id)
     ):
         calendars[c.key] = calendar_from_json(c.definition)
-    loaded.project = replace(
-        project_settings(record),
-        calendars=tuple(calendars.values()),
-        tasks=tuple(ordered),
-        dependencies=tuple(_converted.dependency(d, keys) for d in deps),
-        resources=tuple(resource_from_record(r) for r in resources),
-        assignments=tuple(
+    return {
+        "calendars": tuple(calendars.values()),
+        "resources": tuple(resource_from_record(r) for r in resources),
+        "assignments": tuple(
             Assignment(
                 keys[a.task_id], resource_keys[a.resource_id], a.units, a.work_minutes, a.quantity, a.external_id
             )
             for a in sorted(assignments, key=lambda a: (order.get(a.task_id, 0), a.id))
         ),
-        requests=tuple(
+        "requests": tuple(
             Request(keys[q.task_id], q.count, q.role, q.skill, q.level)
             for q in sorted(requests, key=lambda q: (order.get(q.task_id, 0), q.id))
         ),
-    )
-    return loaded
+    }, {r.key: r.id for r in resources}
 
 
 def skeleton(session: Session, project_id: int) -> Project:
