@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from milepost.domain.calendar import builtin_calendars
-from milepost.domain.duration import ZERO, Duration, WorkUnits, parse_duration
+from milepost.domain.duration import ZERO, Duration, WorkUnits
 from milepost.domain.project import (
     Anchor,
     Constraint,
     ConstraintType,
+    Dependency,
     Project,
     Task,
 )
@@ -28,7 +31,7 @@ from milepost.domain.resource import Assignment, Request
 from milepost.errors import Problem
 from milepost.io.planfile.calendars import convert_calendar
 from milepost.io.planfile.found import Collector, Found, Path
-from milepost.io.planfile.links import Limit, resolve_links, too_long
+from milepost.io.planfile.links import Notations, resolve_links, too_long
 from milepost.io.planfile.model import KEY_PATTERN, PlanModel, TaskFieldsModel, TaskModel
 from milepost.io.planfile.resources import convert_assignments, convert_requests, convert_resources, progress_fields
 from milepost.io.planfile.syntax import read_moment
@@ -43,10 +46,21 @@ class Places:
 
     tasks: dict[str, Path] = field(default_factory=dict)
     repeats: dict[str, list[Path]] = field(default_factory=dict)
-    links: dict[tuple[str, str], list[Path]] = field(default_factory=dict)
+    dependencies: Sequence[Dependency] = ()
+    link_locs: list[Path] = field(default_factory=list)
+    """Where each of ``dependencies`` was written."""
     resources: dict[str, Path] = field(default_factory=dict)
     assignments: dict[tuple[str, str], Path] = field(default_factory=dict)
     requests: dict[tuple[str, str], Path] = field(default_factory=dict)
+
+    @cached_property
+    def links(self) -> dict[tuple[str, str], list[Path]]:
+        """Where each link (predecessor, successor) was written (built only when a
+        problem has to be placed)."""
+        out: dict[tuple[str, str], list[Path]] = {}
+        for dep, loc in zip(self.dependencies, self.link_locs, strict=True):
+            out.setdefault((dep.predecessor, dep.successor), []).append(loc)
+        return out
 
     def loc_of(self, problem: Problem) -> Path:
         """The field path of a domain problem's path, such as ``tasks[a.b].calendar``.
@@ -115,9 +129,9 @@ def convert_plan(plan: PlanModel, skip: set[Path] | None = None) -> Conversion:
     links: list[tuple[Path, str, str]] = []
     assignments: list[Assignment] = []
     requests: list[Request] = []
-    limit = Limit(units)
-    _tasks(plan.tasks, None, ("tasks",), (units, limit), col, tasks, links, places, assignments, requests)
-    deps = resolve_links(tasks, links, (units, limit), col, places.links)
+    notes = Notations(units)
+    _tasks(plan.tasks, None, ("tasks",), notes, col, tasks, links, places, assignments, requests)
+    deps = places.dependencies = resolve_links(tasks, links, notes, col, places.link_locs)
     resources = convert_resources(plan.resources, pm.currency, units, col)
     places.resources.update({str(rm.key): ("resources", i) for i, rm in enumerate(plan.resources)})
     project = Project(
@@ -190,7 +204,7 @@ def _tasks(
     models: list[TaskModel],
     parent: str | None,
     loc: Path,
-    measures: tuple[WorkUnits, Limit],
+    notes: Notations,
     col: Collector,
     out: list[Task],
     links: list[tuple[Path, str, str]],
@@ -199,6 +213,7 @@ def _tasks(
     requests: list[Request],
 ) -> None:
     skip = col.skip
+    seen = places.tasks
     for i, tm in enumerate(models):
         tloc = (*loc, i)
         if skip and tloc in skip:
@@ -206,25 +221,32 @@ def _tasks(
         if not _KEY.match(tm.key):
             col.add((*tloc, "key"), "invalid_key", _key_message("task", tm.key))
         key = f"{parent}.{tm.key}" if parent else tm.key
-        if key in places.tasks:
+        if key in seen:
             places.repeats.setdefault(key, []).append(tloc)
         else:
-            places.tasks[key] = tloc
-        task = convert_task(tm, key, parent, (tloc, bool(tm.tasks)), measures, col)
+            seen[key] = tloc
+        task = convert_task(tm, key, parent, (tloc, bool(tm.tasks)), notes, col)
         out.append(task if tm.id is None else replace(task, external_id=str(tm.id)))
-        for assignment, aloc in convert_assignments(tm, key, tloc, measures[0], col):
-            assignments.append(assignment)
-            places.assignments.setdefault((key, assignment.resource), aloc)
-        for request, qloc in convert_requests(tm, key, tloc, col):
-            requests.append(request)
-            places.requests.setdefault((key, request.label), qloc)
-        after = [tm.after] if isinstance(tm.after, str) else tm.after
-        for j, text in enumerate(after):
-            aloc = (*tloc, "after") if isinstance(tm.after, str) else (*tloc, "after", j)
+        if tm.assign or isinstance(tm.assign, str):  # an empty text is a problem too
+            for assignment, where in convert_assignments(tm, key, tloc, notes.units, col):
+                assignments.append(assignment)
+                places.assignments.setdefault((key, assignment.resource), where)
+        if tm.needs or isinstance(tm.needs, str):
+            for request, qloc in convert_requests(tm, key, tloc, col):
+                requests.append(request)
+                places.requests.setdefault((key, request.label), qloc)
+        after = tm.after
+        if isinstance(after, str):
+            aloc = (*tloc, "after")
             if not skip or aloc not in skip:
-                links.append((aloc, text, key))
+                links.append((aloc, after, key))
+        else:
+            for j, text in enumerate(after):
+                item = (*tloc, "after", j)
+                if not skip or item not in skip:
+                    links.append((item, text, key))
         if tm.tasks:
-            _tasks(tm.tasks, key, (*tloc, "tasks"), measures, col, out, links, places, assignments, requests)
+            _tasks(tm.tasks, key, (*tloc, "tasks"), notes, col, out, links, places, assignments, requests)
 
 
 def convert_task(
@@ -232,12 +254,11 @@ def convert_task(
     key: str,
     parent: str | None,
     place: tuple[Path, bool],
-    measures: tuple[WorkUnits, Limit],
+    notes: Notations,
     col: Collector,
 ) -> Task:
     """The domain task of one entry (``place``: where it is, and whether it is a summary)."""
     loc, summary = place
-    units, limit = measures
     duration: Duration | None = ZERO
     if tm.duration is not None:
         if summary:
@@ -247,11 +268,11 @@ def convert_task(
                 "a summary task takes its duration from its subtasks; remove 'duration'",
             )
         try:  # inline rather than col.attempt: this runs for every task
-            duration = parse_duration(tm.duration, units)
+            duration = notes.duration(tm.duration)
         except ValueError as exc:
             col.add((*loc, "duration"), "invalid_duration", str(exc))
             duration = None
-        if duration is not None and abs(duration.minutes) > limit.low and limit.exceeded(duration):
+        if duration is not None and notes.absurd(duration):
             col.add((*loc, "duration"), "absurd_duration", f"'{tm.duration}' is {too_long(duration)}")
             duration = None
     elif not summary and not tm.milestone:

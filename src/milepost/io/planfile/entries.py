@@ -25,7 +25,7 @@ from milepost.errors import InvalidInputError
 from milepost.io.planfile.calendars import convert_calendar
 from milepost.io.planfile.convert import convert_plan, convert_task
 from milepost.io.planfile.found import Collector, Path
-from milepost.io.planfile.links import Limit, resolve_links
+from milepost.io.planfile.links import Notations, resolve_links
 from milepost.io.planfile.model import (
     KEY_PATTERN,
     AssignmentModel,
@@ -86,7 +86,7 @@ def read_task(data: Mapping[str, Any], *, summary: bool, units: WorkUnits) -> Ta
     key = str(tm.key)
     col = Collector()
     _check_key("task", key, col)
-    task = convert_task(tm, key, None, ((), summary), (units, Limit(units)), col)
+    task = convert_task(tm, key, None, ((), summary), Notations(units), col)
     _raise_found(col)
     return task
 
@@ -140,7 +140,7 @@ def read_after(texts: Sequence[str], successor: str, tasks: Mapping[str, Task], 
     from the task's place in the WBS as in a plan file; problems at ``after.N``."""
     col = Collector()
     found: list[tuple[Path, str, str]] = [(("after", i), t, successor) for i, t in enumerate(texts) if t.strip()]
-    deps = resolve_links(list(tasks.values()), found, (units, Limit(units)), col, {})
+    deps = resolve_links(list(tasks.values()), found, Notations(units), col)
     _raise_found(col)
     return deps
 

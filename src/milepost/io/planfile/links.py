@@ -1,5 +1,10 @@
 """Links of a plan file: the notation parsed, predecessors found by scope, suggestions
-for the ones that name no task, and a sanity limit on lags and durations."""
+for the ones that name no task, and a sanity limit on lags and durations.
+
+:class:`Notations` reads the durations and link notations of one plan with its work
+units, each distinct text once: a plan repeats the same few durations (``3d``) and
+names each task in several links.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,8 @@ import functools
 import re
 from collections.abc import Mapping
 
-from milepost.domain.duration import ZERO, Duration, TimeUnit, WorkUnits
-from milepost.domain.notation import parse_link
+from milepost.domain.duration import ZERO, Duration, TimeUnit, WorkUnits, parse_duration
+from milepost.domain.notation import LinkNotation, parse_link
 from milepost.domain.project import Dependency, Task
 from milepost.io.planfile.found import Collector, Path
 from milepost.io.planfile.scope import resolve_reference
@@ -39,39 +44,72 @@ def too_long(duration: Duration) -> str:
     return f"more than {MAX_YEARS} years{work}; check the number and the unit"
 
 
+class Notations:
+    """Durations and link notations of one plan, read with its work ``units`` and checked
+    against the sanity :class:`Limit`; each distinct text is parsed once."""
+
+    def __init__(self, units: WorkUnits) -> None:
+        self.units = units
+        self.limit = Limit(units)
+        self._durations: dict[str, Duration] = {}
+        self._links: dict[str, LinkNotation] = {}
+
+    def duration(self, text: str) -> Duration:
+        """The duration ``text`` (``ValueError`` when it is not one); check it with
+        :meth:`absurd`."""
+        found = self._durations.get(text)
+        if found is None:
+            found = self._durations[text] = parse_duration(text, self.units)
+        return found
+
+    def link(self, text: str) -> LinkNotation:
+        """The link notation ``text`` (``ValueError`` when it is not one)."""
+        found = self._links.get(text)
+        if found is None:
+            found = self._links[text] = parse_link(text, self.units)
+        return found
+
+    def absurd(self, duration: Duration) -> bool:
+        """Whether ``duration`` (or a lag) is absurdly long."""
+        limit = self.limit
+        return abs(duration.minutes) > limit.low and limit.exceeded(duration)
+
+
 def resolve_links(
     tasks: list[Task],
     links: list[tuple[Path, str, str]],
-    measures: tuple[WorkUnits, Limit],
+    notes: Notations,
     col: Collector,
-    places: dict[tuple[str, str], list[Path]],
+    where: list[Path] | None = None,
 ) -> list[Dependency]:
     """Parse each link ``(where, text, successor)`` and find its predecessor by scope.
 
-    ``places`` receives where each resolved link was written.
+    ``where`` receives where each resolved link was written (in the order of the links
+    returned).
     """
-    units, limit = measures
     keys = {t.key: t for t in tasks}
     deps: list[Dependency] = []
     suggest = _Suggestions(keys)
     for loc, text, succ in links:
         try:  # inline rather than col.attempt: this runs for every link
-            note = parse_link(text, units)
+            note = notes.link(text)
         except ValueError as exc:
             col.add(loc, "invalid_link", str(exc))
             continue
         lag = note.lag
-        if lag is not ZERO and isinstance(lag, Duration) and abs(lag.minutes) > limit.low and limit.exceeded(lag):
+        if lag is not ZERO and isinstance(lag, Duration) and notes.absurd(lag):
             col.add(loc, "absurd_duration", f"in link '{text}': the lag is {too_long(lag)}")
             continue
-        pred = resolve_reference(note.ref, keys[succ].parent, keys)
+        scope = keys[succ].parent
+        pred = resolve_reference(note.ref, scope, keys)
         if pred is None:
-            if not suggest.unreadable(note.ref, keys[succ].parent):
+            if not suggest.unreadable(note.ref, scope):
                 hint = suggest(note.ref.lstrip("/"))
                 col.add(loc, "unknown_task", f"'{succ}' follows '{note.ref}', but no task has that key{hint}")
             continue
-        places.setdefault((pred, succ), []).append(loc)
-        deps.append(Dependency(pred, succ, note.type, note.lag))
+        if where is not None:
+            where.append(loc)
+        deps.append(Dependency(pred, succ, note.type, lag))
     return deps
 
 

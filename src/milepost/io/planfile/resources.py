@@ -215,8 +215,9 @@ def parse_percent(text: str) -> float:
 
 
 def progress_fields(tm: TaskFieldsModel, loc: Path, col: Collector) -> dict[str, Any]:
-    """Manual dates, progress, task type: the keyword arguments they add to a Task."""
-    percent = 0
+    """Manual dates, progress, task type: the keyword arguments they add to a Task (only
+    those the entry gives; the others keep the Task's defaults)."""
+    fields: dict[str, Any] = {"task_type": _TASK_TYPES[tm.type], "effort_driven": tm.effort_driven}
     if tm.progress is not None:
         value = col.attempt(
             (*loc, "progress"),
@@ -230,17 +231,19 @@ def progress_fields(tm: TaskFieldsModel, loc: Path, col: Collector) -> dict[str,
         if value is not None and not 0 <= value <= 100:  # also NaN
             col.add((*loc, "progress"), "invalid_progress", f"progress must be 0-100%, got {tm.progress}")
             value = None
-        percent = round(value or 0)
-    return {
-        "manual": tm.manual is not None,
-        "manual_start": read_moment(tm.manual.start) if tm.manual else None,
-        "manual_finish": read_moment(tm.manual.finish, end_of_day=True) if tm.manual else None,
-        "percent_complete": min(max(percent, 0), 100),
-        "actual_start": read_moment(tm.actual_start) if tm.actual_start is not None else None,
-        "actual_finish": read_moment(tm.actual_finish, end_of_day=True) if tm.actual_finish is not None else None,
-        "task_type": TaskType(tm.type),
-        "effort_driven": tm.effort_driven,
-    }
+        fields["percent_complete"] = min(max(round(value or 0), 0), 100)
+    if tm.manual is not None:
+        fields["manual"] = True
+        fields["manual_start"] = read_moment(tm.manual.start)
+        fields["manual_finish"] = read_moment(tm.manual.finish, end_of_day=True)
+    if tm.actual_start is not None:
+        fields["actual_start"] = read_moment(tm.actual_start)
+    if tm.actual_finish is not None:
+        fields["actual_finish"] = read_moment(tm.actual_finish, end_of_day=True)
+    return fields
+
+
+_TASK_TYPES = {t.value: t for t in TaskType}
 
 
 # ------------------------------------------------------------------ writing
