@@ -5,8 +5,10 @@ it was computed from is current exactly while the revision is unchanged: reads o
 unchanged project cost one row.  The revision is read before the project is loaded, so
 a change that lands meanwhile makes the result look older, never newer, than it is.
 Several server processes share the cache through the database.  Within one process,
-requests that find the same revision uncached wait for one computation instead of each
-running their own (a burst of reads after an edit computes once).
+the last results are kept in memory for a few seconds (a read then costs no transfer
+of the document from the database), and requests that find the same revision uncached
+wait for one computation instead of each running their own (a burst of reads after an
+edit computes once).
 """
 
 from __future__ import annotations
@@ -69,14 +71,19 @@ def schedule_project(session: Session, actor: Actor, project_id: int, *, action:
 
     record = project_for(session, actor, project_id, action)
     revision = repo.revision(session, project_id)
-    cached = repo.cached_result(session, project_id, SCHEDULE)
-    if cached is not None and cached.revision == revision:
-        return cached.body.encode()
+
+    def kept_or_computed() -> bytes:
+        kept = repo.result_body(session, project_id, SCHEDULE, revision)
+        if kept is not None:
+            return kept.encode()
+        body = schedule_to_json(schedule(mappers.load(session, record).project))
+        repo.store_result(session, project_id, SCHEDULE, revision, "", body.decode())
+        return body
+
     # the database, the project (ids are reused by a new database) and its revision
-    key = (str(session.get_bind().engine.url), project_id, record.created_at, revision)
-    body = _schedules.get(key, lambda: schedule_to_json(schedule(mappers.load(session, record).project)))
-    repo.store_result(session, project_id, SCHEDULE, revision, "", body.decode())
-    return body
+    return _schedules.get(
+        (str(session.get_bind().engine.url), project_id, record.created_at, revision), kept_or_computed
+    )
 
 
 def level_project(session: Session, actor: Actor, project_id: int, request: LevelRequest) -> bytes:
@@ -87,9 +94,9 @@ def level_project(session: Session, actor: Actor, project_id: int, request: Leve
     record = project_for(session, actor, project_id, Action.EDIT)
     revision = repo.revision(session, project_id)
     params = request.model_dump_json()
-    cached = repo.cached_result(session, project_id, LEVEL)
-    if cached is not None and (cached.revision, cached.params) == (revision, params):
-        return cached.body.encode()
+    kept = repo.result_body(session, project_id, LEVEL, revision, params)
+    if kept is not None:
+        return kept.encode()
     result = level(mappers.load(session, record).project, level_params(request))
     body = orjson.dumps(level_to_dict(result), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     repo.store_result(session, project_id, LEVEL, revision, params, body.decode())

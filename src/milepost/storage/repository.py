@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, delete, func, inspect, or_, select, update
+from sqlalchemy import DateTime, delete, func, insert, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -256,18 +256,38 @@ def cached_result(session: Session, project_id: int, kind: str) -> ResultCacheRe
     return session.get(ResultCacheRecord, (project_id, kind))
 
 
+def result_body(session: Session, project_id: int, kind: str, revision: int, params: str = "") -> str | None:
+    """The result of this kind kept for the project at ``revision`` with these
+    parameters, if that is the one kept (a result kept for another revision is not read)."""
+    table = ResultCacheRecord.__table__.c
+    query = select(table.body).where(
+        table.project_id == project_id, table.kind == kind, table.revision == revision, table.params == params
+    )
+    return session.scalar(query)
+
+
 def store_result(session: Session, project_id: int, kind: str, revision: int, params: str, body: str) -> None:
-    """Keep a result for its revision (when another process stored one at the same
-    moment, theirs is as good)."""
+    """Keep a result for its revision, unless one of a later revision is kept (when
+    another process stored one at the same moment, theirs is as good).  The result it
+    replaces is never read."""
+    values = {"revision": revision, "params": params, "body": body, "created_at": utcnow()}
     try:
         with session.begin_nested():
-            found = session.get(ResultCacheRecord, (project_id, kind))
-            if found is None:
-                session.add(
-                    ResultCacheRecord(project_id=project_id, kind=kind, revision=revision, params=params, body=body)
+            replaced = session.execute(
+                update(ResultCacheRecord)
+                .where(
+                    ResultCacheRecord.project_id == project_id,
+                    ResultCacheRecord.kind == kind,
+                    ResultCacheRecord.revision <= revision,
                 )
-            elif found.revision <= revision:
-                found.revision, found.params, found.body, found.created_at = revision, params, body, utcnow()
+                .values(**values),
+                execution_options={"synchronize_session": False},
+            )
+            kept = select(ResultCacheRecord.revision).where(
+                ResultCacheRecord.project_id == project_id, ResultCacheRecord.kind == kind
+            )
+            if not replaced.rowcount and session.scalar(kept) is None:  # type: ignore[attr-defined]
+                session.execute(insert(ResultCacheRecord).values(project_id=project_id, kind=kind, **values))
     except IntegrityError:
         pass
 
