@@ -3,7 +3,9 @@
 Shared by the engine (which compiles calendars) and the file writers (MS Project has no
 public holidays, so they are written out day by day).  Recurrences are expanded with
 ``dateutil.rrule``; public holidays come from the ``holidays`` package.  These two
-libraries are the only ones the domain uses (see docs/dev/architecture.md).
+libraries are the only ones the domain uses (see docs/dev/architecture.md).  The
+``holidays`` package is imported when a calendar first needs it (it takes tens of
+milliseconds), and of its 250 countries only those asked for are loaded.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
-import holidays as holidays_lib
 from dateutil import rrule
 
 from milepost.domain.calendar import CalendarException, Frequency, HolidaySource, Recurrence
@@ -76,10 +77,29 @@ def exception_days(exc: CalendarException, lo: date, hi: date) -> Iterator[date]
         day += timedelta(days=1)
 
 
+def holiday_subdivisions(country: str) -> list[str] | None:
+    """The subdivision codes the ``holidays`` package knows for ``country`` (an ISO 3166
+    code such as ``GB``, or an alias such as ``UK``), or ``None`` for an unknown country.
+
+    Only that country's module is loaded (``holidays.list_supported_countries`` loads
+    all of them).
+    """
+    import holidays as holidays_lib
+    from holidays.registry import EntityLoader
+
+    if country not in set(EntityLoader.get_country_codes()):
+        return None
+    return list(getattr(holidays_lib, country).subdivisions)
+
+
 def public_holidays(sources: Iterable[HolidaySource], years: range, where: str) -> dict[date, str]:
     """Public holidays (date -> name; several on one day are joined with ``; ``) for the
     given countries/subdivisions and years; ``where`` is the domain path for errors."""
     out: dict[date, str] = {}
+    if not sources:
+        return out
+    import holidays as holidays_lib
+
     for src in sources:
         try:
             found = holidays_lib.country_holidays(src.country, subdiv=src.subdivision, years=years)

@@ -73,7 +73,7 @@ def by_calendar(net: Network, nodes: I64, compute: Callable[[CompiledCalendar, M
         return compute(net.calendars[net.project_calendar], slice(None))
     cal = net.calendar[nodes]
     out = np.empty(size, dtype=np.int64)
-    for c in np.unique(cal):
+    for c in np.flatnonzero(np.bincount(cal)):  # the calendars in use (np.unique imports numpy.ma)
         m = cal == c
         out[m] = compute(net.calendars[int(c)], m)
     return out

@@ -277,7 +277,8 @@ def _levels(
         offs = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(total, dtype=np.int64)
         targets = dst_by_src[offs]
         np.subtract.at(indeg, targets, 1)
-        frontier = np.unique(targets[indeg[targets] == 0])
+        ready = np.sort(targets[indeg[targets] == 0])  # sorted, each node once (np.unique imports numpy.ma)
+        frontier = ready[np.concatenate(([True], ready[1:] != ready[:-1]))] if ready.size else ready
     if done < n_nodes:
         cycle = find_cycle(project)
         raise CyclicDependencyError(cycle, cycle_problem(cycle) if cycle else None)

@@ -16,8 +16,8 @@ from pydantic import BaseModel
 from milepost.errors import InvalidInputError
 from milepost.io.planfile import parse_plan
 from milepost.io.planfile.model import PlanModel
+from milepost.io.planfile.positions import locate_yaml
 from milepost.io.planfile.shape import _ITEMS, _REQUIRED
-from milepost.io.planfile.yamlsource import locate_yaml
 
 SCALARS = [
     "off",

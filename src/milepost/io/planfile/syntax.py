@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-import holidays
-
 from milepost.domain.calendar import DayHours, HolidaySource, day_hours
+from milepost.domain.calendar_rules import holiday_subdivisions
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -155,13 +154,12 @@ def parse_holidays(spec: str) -> HolidaySource:
     """
     country, _, sub = str(spec).strip().partition("-")
     country, sub = country.upper(), sub.upper()
-    supported = holidays.list_supported_countries()
-    if country not in supported:
+    subdivisions = holiday_subdivisions(country)
+    if subdivisions is None:
         raise ValueError(
             f"'{spec}': no public holidays are known for country '{country}' "
             "(use an ISO 3166 code such as GB, US, DE, FR, IN, optionally with a subdivision: GB-ENG, US-CA)"
         )
-    subdivisions = supported[country]
     if sub and sub not in subdivisions:
         raise ValueError(f"'{spec}': '{sub}' is not a subdivision of {country}; known: {', '.join(subdivisions)}")
     return HolidaySource(country, sub or None)
