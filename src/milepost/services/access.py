@@ -57,16 +57,19 @@ class Actor:
 
 def role_of(session: Session, actor: Actor, project_id: int) -> Role | None:
     """The actor's role on the project (an admin counts as owner everywhere)."""
-    if actor.is_admin:
-        return Role.OWNER
-    found = repo.membership(session, project_id, actor.user_id)
-    return Role(found.role) if found else None
+    found = None if actor.is_admin else repo.membership(session, project_id, actor.user_id)
+    return role_in(actor, found.role if found else None)
+
+
+def role_in(actor: Actor, member: str | None) -> Role | None:
+    """The actor's role, given the role of their membership (if any)."""
+    return Role.OWNER if actor.is_admin else Role(member) if member else None
 
 
 def project_for(session: Session, actor: Actor, project_id: int, action: Action) -> ProjectRecord:
     """The project, if the actor may do ``action`` on it (else not found / permission denied)."""
-    record = repo.get(session, ProjectRecord, project_id)
-    role = role_of(session, actor, project_id) if record is not None else None
+    record, member = repo.project_with_role(session, project_id, actor.user_id)
+    role = role_in(actor, member)
     if record is None or role is None:
         raise NotFoundError(f"project {project_id} not found")
     if action not in ALLOWED[role]:

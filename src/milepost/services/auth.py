@@ -82,11 +82,11 @@ def login(session: Session, settings: Settings, email: str, password: str, clien
 def session_actor(session: Session, secret: str) -> tuple[Actor, str] | None:
     """The actor behind a session cookie and the session's CSRF token (``None`` when the
     session is unknown, expired or its user deactivated)."""
-    found = repo.session_by_hash(session, digest(secret))
-    if found is None:
+    pair = repo.credential_by_hash(session, LoginSessionRecord, digest(secret))
+    if pair is None:
         return None
-    user = repo.get(session, UserRecord, found.user_id)
-    if found.expires_at <= utcnow() or user is None or not user.active:
+    found, user = pair
+    if found.expires_at <= utcnow() or not user.active:
         return None
     return actor_of(user), found.csrf_token
 
@@ -98,18 +98,18 @@ def csrf_ok(expected: str, sent: str | None) -> bool:
 
 def logout(session: Session, secret: str) -> None:
     """End a browser session."""
-    found = repo.session_by_hash(session, digest(secret))
-    if found is not None:
-        repo.remove(session, found)
+    pair = repo.credential_by_hash(session, LoginSessionRecord, digest(secret))
+    if pair is not None:
+        repo.remove(session, pair[0])
 
 
 def token_actor(session: Session, secret: str) -> Actor | None:
     """The actor behind a personal API token (``None`` when unknown or revoked)."""
-    found = repo.token_by_hash(session, digest(secret))
-    if found is None or found.revoked_at is not None:
+    pair = repo.credential_by_hash(session, ApiTokenRecord, digest(secret))
+    if pair is None:
         return None
-    user = repo.get(session, UserRecord, found.user_id)
-    if user is None or not user.active:
+    found, user = pair
+    if found.revoked_at is not None or not user.active:
         return None
     now = utcnow()
     if found.last_used_at is None or now - found.last_used_at > TOUCH_EVERY:  # not a write per request

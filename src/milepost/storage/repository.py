@@ -141,6 +141,21 @@ def membership(session: Session, project_id: int, user_id: int) -> MembershipRec
     return session.get(MembershipRecord, (project_id, user_id))
 
 
+def project_with_role(session: Session, project_id: int, user_id: int) -> tuple[ProjectRecord | None, str | None]:
+    """The project and the user's role on it (``None`` for either that is missing), in
+    one query: every request about a project asks for both."""
+    query = (
+        select(ProjectRecord, MembershipRecord.role)
+        .outerjoin(
+            MembershipRecord,
+            (MembershipRecord.project_id == ProjectRecord.id) & (MembershipRecord.user_id == user_id),
+        )
+        .where(ProjectRecord.id == project_id)
+    )
+    found = session.execute(query).first()
+    return (found[0], found[1]) if found is not None else (None, None)
+
+
 def projects_of(
     session: Session, user_id: int | None, q: str, limit: int, offset: int
 ) -> tuple[list[ProjectRecord], int]:
@@ -157,14 +172,17 @@ def projects_of(
     return list(found), total
 
 
-def session_by_hash(session: Session, token_hash: str) -> LoginSessionRecord | None:
-    """A login session by the hash of its cookie."""
-    return session.scalars(select(LoginSessionRecord).where(LoginSessionRecord.token_hash == token_hash)).first()
+Credential = TypeVar("Credential", ApiTokenRecord, LoginSessionRecord)
 
 
-def token_by_hash(session: Session, token_hash: str) -> ApiTokenRecord | None:
-    """An API token by its hash."""
-    return session.scalars(select(ApiTokenRecord).where(ApiTokenRecord.token_hash == token_hash)).first()
+def credential_by_hash(
+    session: Session, kind: type[Credential], token_hash: str
+) -> tuple[Credential, UserRecord] | None:
+    """An API token or a login session by the hash of its secret, with its user (in one
+    query: every request asks)."""
+    query = select(kind, UserRecord).join(UserRecord, UserRecord.id == kind.user_id)
+    found = session.execute(query.where(kind.token_hash == token_hash)).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 def recent_attempts(session: Session, key: str, since: datetime) -> int:
