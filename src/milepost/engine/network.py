@@ -26,7 +26,7 @@ from datetime import datetime
 import numpy as np
 from numpy.typing import NDArray
 
-from milepost.domain.duration import PercentLag
+from milepost.domain.duration import ZERO, PercentLag
 from milepost.domain.effort import effective_duration
 from milepost.domain.graph import find_cycle
 from milepost.domain.project import Anchor, ConstraintType, LinkType, Project, Task
@@ -131,15 +131,20 @@ def compile_network(project: Project) -> Network:
     fixed_finish = np.full(n_nodes, NO_DATE, dtype=np.int64)
     is_summary = np.zeros(n_nodes, dtype=np.bool_)
     is_summary[n:] = True
-    worked = _stated_work(project)
-    for i, t in enumerate(tasks):
-        if t.key in children:
-            is_summary[i] = True
-        else:
-            duration[i] = effective_duration(t, worked[t.key]).minutes if t.key in worked else t.duration.minutes
-            elapsed[i] = t.duration.elapsed
-            if t.calendar is not None:
-                calendar[i] = cal_index[t.calendar]
+    summaries = task_of[n:]
+    is_summary[summaries] = True
+    # durations of all tasks at once (summaries have none); the few tasks with more to
+    # say (stated work, a calendar, a constraint, a deadline, given dates) one by one
+    duration[:n] = [t.duration.minutes for t in tasks]
+    elapsed[:n] = [t.duration.elapsed for t in tasks]
+    duration[summaries], elapsed[summaries] = 0, False
+    for key, assigned in _stated_work(project).items():
+        if key not in children:
+            duration[index[key]] = effective_duration(tasks[index[key]], assigned).minutes
+    for i in [i for i, t in enumerate(tasks) if _has_settings(t)]:
+        t = tasks[i]
+        if t.calendar is not None and t.key not in children:
+            calendar[i] = cal_index[t.calendar]
         if t.constraint is not None:
             constraint[i] = CONSTRAINT_CODES[t.constraint.type]
             if t.constraint.date is not None:
@@ -202,6 +207,18 @@ def _stated_work(project: Project) -> dict[str, list[Assignment]]:
     return out
 
 
+def _has_settings(task: Task) -> bool:
+    """Whether a task has a calendar, constraint, deadline or given dates of its own."""
+    return not (
+        task.calendar is None
+        and task.constraint is None
+        and task.deadline is None
+        and task.actual_start is None
+        and task.actual_finish is None
+        and not task.manual
+    )
+
+
 def _given_dates(task: Task) -> tuple[datetime | None, datetime | None]:
     """Dates the schedule must keep: actuals first, then a manual task's own dates."""
     start = task.actual_start or (task.manual_start if task.manual else None)
@@ -217,11 +234,11 @@ def _edges(project: Project, finish_node: I64) -> tuple[I64, I64, I8, I8, I64, B
     preds, succs = project.link_endpoints  # validated: no unknown keys
     pred = np.asarray(preds, dtype=np.int64)
     succ = np.asarray(succs, dtype=np.int64)
-    ltype = np.fromiter((codes[d.type] for d in deps), dtype=np.int8, count=m)
+    ltype = np.asarray([codes[d.type] for d in deps], dtype=np.int8).reshape(m)
     lag = np.zeros(m, dtype=np.int64)
     lag_el = np.zeros(m, dtype=np.bool_)
     tasks = project.tasks
-    for e in [e for e, d in enumerate(deps) if isinstance(d.lag, PercentLag) or d.lag.minutes]:
+    for e in [e for e, d in enumerate(deps) if d.lag is not ZERO and (isinstance(d.lag, PercentLag) or d.lag.minutes)]:
         d = deps[e]
         if isinstance(d.lag, PercentLag):
             pdur = tasks[int(pred[e])].duration
@@ -230,25 +247,18 @@ def _edges(project: Project, finish_node: I64) -> tuple[I64, I64, I8, I8, I64, B
         else:
             lag[e] = d.lag.minutes
             lag_el[e] = d.lag.elapsed
-    src = [finish_node[pred]]
-    dst = [succ]
-    kinds = [np.full(m, LINK, dtype=np.int8)]
-    for parent, kids in project.children.items():
-        if parent is None:
-            continue
-        p = index[parent]
-        kid_idx = np.asarray([index[k] for k in kids], dtype=np.int64)
-        src += [np.full(len(kids), p, dtype=np.int64), finish_node[kid_idx]]
-        dst += [kid_idx, np.full(len(kids), finish_node[p], dtype=np.int64)]
-        kinds += [np.full(len(kids), DOWN, dtype=np.int8), np.full(len(kids), UP, dtype=np.int8)]
-    extra = sum(len(k) for k in kinds) - m
+    # a summary's start passes to each subtask (DOWN), each subtask's finish side rolls up
+    # to the summary's finish node (UP), in outline order
+    parent = np.asarray([-1 if t.parent is None else index[t.parent] for t in tasks], dtype=np.int64)
+    kids = np.flatnonzero(parent >= 0)
+    k = kids.size
     return (
-        np.concatenate(src),
-        np.concatenate(dst),
-        np.concatenate(kinds),
-        np.concatenate([ltype, np.zeros(extra, dtype=np.int8)]),
-        np.concatenate([lag, np.zeros(extra, dtype=np.int64)]),
-        np.concatenate([lag_el, np.zeros(extra, dtype=np.bool_)]),
+        np.concatenate([finish_node[pred], parent[kids], finish_node[kids]]),
+        np.concatenate([succ, kids, finish_node[parent[kids]]]),
+        np.concatenate([np.full(m, LINK, dtype=np.int8), np.full(k, DOWN, np.int8), np.full(k, UP, np.int8)]),
+        np.concatenate([ltype, np.zeros(2 * k, dtype=np.int8)]),
+        np.concatenate([lag, np.zeros(2 * k, dtype=np.int64)]),
+        np.concatenate([lag_el, np.zeros(2 * k, dtype=np.bool_)]),
     )
 
 
