@@ -82,20 +82,21 @@ def schedule_cmd(
             print_paths(result)
         show_diagnostics(result)
         return
-    text = _render(result, format, only)
+    data = _render(result, format, only)
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(data, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_bytes(data)
         err.print(f"wrote {output}")
 
 
-def _render(result: Schedule, format: Format, only: set[str] | None) -> str:
+def _render(result: Schedule, format: Format, only: set[str] | None) -> bytes:
+    """The schedule as UTF-8 JSON or CSV (bytes: JSON is written as orjson makes it)."""
     from milepost.io.results import schedule_to_csv, schedule_to_json
 
     if format is Format.csv:
-        return schedule_to_csv(result)
-    return schedule_to_json(result, only=only).decode("utf-8")
+        return schedule_to_csv(result).encode("utf-8")
+    return schedule_to_json(result, only=only)
 
 
 @app.command()
