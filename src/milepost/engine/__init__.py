@@ -1,5 +1,5 @@
 """Scheduling engines: pure functions from a project to results."""
 
-from milepost.engine.scheduler import ScheduleParams, schedule
+from milepost.engine.scheduler import ScheduleParams, reschedule, schedule
 
-__all__ = ["ScheduleParams", "schedule"]
+__all__ = ["ScheduleParams", "reschedule", "schedule"]

@@ -13,12 +13,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
-from milepost.domain.project import Project
+from milepost.domain.project import Project, Task
 from milepost.domain.schedule import Schedule, ScheduleColumns
 from milepost.domain.validation import validate_project
 from milepost.engine.calendars.compiled import EPOCH_DATETIME
@@ -79,6 +79,40 @@ def schedule(project: Project, params: ScheduleParams | None = None) -> Schedule
     net = compile_network(project)
     passes = run_passes(net)
     return assemble(project, net, passes)
+
+
+NOT_SCHEDULED = {"name", "notes", "external_id", "deliverable", "priority"}
+"""Fields of a task the passes never read (priority matters to levelling only)."""
+NOT_SCHEDULED_PROJECT = {"name", "currency", "description", "tasks"}
+"""Fields of a project the passes never read (its tasks are compared one by one)."""
+
+
+def reschedule(project: Project, before: Schedule, params: ScheduleParams | None = None) -> Schedule:
+    """:func:`schedule` for a project that may differ little from ``before.project``: when
+    it differs only in what the passes never read (a task's new name, notes, priority...),
+    ``before``'s dates are its dates and the passes do not run again."""
+    params = params or ScheduleParams()
+    if not same_dates(before.project, project):
+        return schedule(project, params)
+    if params.validate:
+        problems = validate_project(project, cycles=False)
+        if problems:
+            raise InvalidInputError(problems)
+    return replace(before, project=project)
+
+
+def same_dates(a: Project, b: Project) -> bool:
+    """Whether ``a`` and ``b`` schedule to the same dates because they differ at most in
+    fields the passes never read."""
+    if any(getattr(a, f.name) != getattr(b, f.name) for f in fields(Project) if f.name not in NOT_SCHEDULED_PROJECT):
+        return False
+    return len(a.tasks) == len(b.tasks) and all(
+        x is y or _same_task(x, y) for x, y in zip(a.tasks, b.tasks, strict=True)
+    )
+
+
+def _same_task(x: Task, y: Task) -> bool:
+    return replace(x, **{f: getattr(y, f) for f in NOT_SCHEDULED}) == y
 
 
 def run_passes(net: Network) -> Passes:

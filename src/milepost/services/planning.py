@@ -64,25 +64,36 @@ def earlier(plan: Planned, revision: int) -> Planned | None:
 
 def planned(session: Session, actor: Actor, project_id: int, action: Action = Action.READ) -> Planned:
     """The project and its critical-path schedule (raises for a plan that cannot be scheduled)."""
-    from milepost.engine import schedule
-
     record = project_for(session, actor, project_id, action)
     role = role_of(session, actor, project_id) or Role.VIEWER
     revision = repo.revision(session, project_id)
+    project, result, ids = scheduled(session, record, revision)
+    return Planned(record, project, result, ids, revision, role, _key(session, record, revision))
+
+
+def scheduled(session: Session, record: ProjectRecord, revision: int) -> tuple[Project, Schedule, dict[str, int]]:
+    """The project at ``revision`` (read at least that late), its critical-path schedule
+    and the ids behind its task keys, kept per revision.  When this process keeps an
+    earlier revision, its dates are reused if only names, notes and the like changed."""
+    from milepost.engine import reschedule, schedule
+
     key = _key(session, record, revision)
     with _lock:
         found = _kept.get(key)
         if found is not None:
             _kept.move_to_end(key)
+        before = None if found else max((k for k in _kept if k[:3] == key[:3] and k[3] < revision), default=None)
+        earlier_schedule = _kept[before][1] if before else None
     if found is None:
         loaded = mappers.load(session, record)
-        found = (loaded.project, schedule(loaded.project), loaded.task_ids)
+        project = loaded.project
+        result = reschedule(project, earlier_schedule) if earlier_schedule else schedule(project)
+        found = (project, result, loaded.task_ids)
         with _lock:
             _kept[key] = found
             while len(_kept) > KEEP:
                 _kept.popitem(last=False)
-    project, result, ids = found
-    return Planned(record, project, result, ids, revision, role, key)
+    return found
 
 
 def days_off(planned_project: Planned, first: date, last: date) -> list[tuple[datetime, datetime]]:

@@ -23,6 +23,7 @@ import orjson
 from milepost.domain.levelling import LevelParams, Objective
 from milepost.errors import NotFoundError
 from milepost.schemas.scheduling import LevelRequest
+from milepost.services import planning
 from milepost.services.access import Action, Actor, project_for
 from milepost.storage import mappers
 from milepost.storage import repository as repo
@@ -66,7 +67,6 @@ _schedules = SingleFlight()
 
 def schedule_project(session: Session, actor: Actor, project_id: int, *, action: Action = Action.READ) -> bytes:
     """The critical-path schedule as the CLI's JSON (``milepost schedule -f json``)."""
-    from milepost.engine import schedule
     from milepost.io.results import schedule_to_json
 
     record = project_for(session, actor, project_id, action)
@@ -76,7 +76,7 @@ def schedule_project(session: Session, actor: Actor, project_id: int, *, action:
         kept = repo.result_body(session, project_id, SCHEDULE, revision)
         if kept is not None:
             return kept.encode()
-        body = schedule_to_json(schedule(mappers.load(session, record).project))
+        body = schedule_to_json(planning.scheduled(session, record, revision)[1])
         repo.store_result(session, project_id, SCHEDULE, revision, "", body.decode())
         return body
 
