@@ -10,12 +10,15 @@ seconds; only requests started after the warm-up count.  The mix (``--mix``):
 
 * ``page``: ``GET /projects/{id}/tasks?limit=100&offset=<random>``;
 * ``task``: ``GET /projects/{id}/tasks/{tid}`` of a random task;
-* ``schedule``: ``GET /projects/{id}/schedule`` (cached per revision: recomputed after
-  every change, so under a steady stream of updates nearly every read computes it);
-* ``update``: ``PATCH /projects/{id}/tasks/{tid}`` renaming a random task with the
-  version this client last saw of it (every client starts from one listing of all
-  tasks and learns versions only from its own replies); a 409 is counted and retried
-  once with the ``current.version`` it carries.
+* ``schedule``: ``GET /projects/{id}/schedule`` (cached per revision: under a steady
+  stream of updates nearly every read finds a new revision; after a duration change
+  the dates are computed again, after a rename the last dates are reused);
+* ``update``: ``PATCH /projects/{id}/tasks/{tid}`` with the version this client last
+  saw of the task (every client starts from one listing of all tasks and learns
+  versions only from its own replies): a new duration (1-10 days) for a random
+  non-summary task in a share ``--date-edits`` of updates (default 0.5), else a new
+  name for a random task; a 409 is counted and retried once with the
+  ``current.version`` it carries.
 
 A client waits ``--think`` seconds on average (exponential) between requests.  With 0,
 ``--clients`` requests are always in flight: a saturation test, where the latency is
@@ -228,9 +231,9 @@ def running_server(url: str, workers: int, log: Path) -> Iterator[tuple[str, sub
             proc.wait()
 
 
-def load_project(base: str, tokens: list[str], tasks: int, folder: Path) -> tuple[int, dict[int, int]]:
+def load_project(base: str, tokens: list[str], tasks: int, folder: Path) -> tuple[int, dict[int, int], list[int]]:
     """Import the random project as the first user, make the others managers; the project's
-    id and every task's id and version."""
+    id, every task's id and version, and the ids of the tasks that are not summaries."""
     path = folder / f"random-{tasks}.yaml"
     write_plan(random_project(tasks, 3 * tasks, seed=1), path)
     owner = {"Authorization": f"Bearer {tokens[0]}"}
@@ -243,13 +246,15 @@ def load_project(base: str, tokens: list[str], tasks: int, folder: Path) -> tupl
             body = {"email": f"client{i}@bench.example", "role": "manager"}
             http.post(f"/projects/{project}/members", json=body).raise_for_status()
         versions: dict[int, int] = {}
+        leaves: list[int] = []
         for offset in itertools.count(0, 500):
             page = http.get(f"/projects/{project}/tasks", params={"limit": 500, "offset": offset}).json()
             versions.update((t["id"], t["version"]) for t in page["items"])
+            leaves.extend(t["id"] for t in page["items"] if not t["summary"])
             if offset + 500 >= page["total"]:
                 break
         http.get(f"/projects/{project}/schedule").raise_for_status()  # the first computation, not measured
-    return project, versions
+    return project, versions, leaves
 
 
 # ------------------------------------------------------------------ the load
@@ -271,7 +276,10 @@ class Load:
     base: str
     project: int
     versions: dict[int, int]
+    leaves: list[int]
     weights: dict[str, float]
+    date_edits: float
+    """The share of updates that change a task's duration (the others rename it)."""
     think: float
     measure_from: float
     until: float
@@ -321,9 +329,14 @@ async def one_client(load: Load, token: str, seed: int) -> None:
             elif op == "schedule":
                 await send(op, "GET", f"{prefix}/schedule")
             else:
-                tid = rng.choice(ids)
                 edits += 1
-                body = {"name": f"Task {tid} edited by client {seed} ({edits})", "version": known[tid]}
+                body: dict[str, Any]
+                if rng.random() < load.date_edits:  # moves dates: the next schedule read computes them
+                    tid = rng.choice(load.leaves)
+                    body = {"duration": f"{rng.randint(1, 10)}d", "version": known[tid]}
+                else:  # the dates stay: the next schedule read reuses them
+                    tid = rng.choice(ids)
+                    body = {"name": f"Task {tid} edited by client {seed} ({edits})", "version": known[tid]}
                 reply = await send(op, "PATCH", f"{prefix}/tasks/{tid}", json=body)
                 if reply is not None and reply.status_code == 409 and "current" in reply.json():
                     body["version"] = reply.json()["current"]["version"]
@@ -385,9 +398,10 @@ def run_once(args: argparse.Namespace, backend: str, workers: int, think: float,
         tokens = make_users(url, args.clients)
         log = folder / f"server-{backend}-{workers}.log"
         with running_server(url, workers, log) as (base, proc):
-            project, versions = load_project(base, tokens, args.tasks, folder)
+            project, versions, leaves = load_project(base, tokens, args.tasks, folder)
             now = time.perf_counter()
-            load = Load(base, project, versions, args.mix, think, now + args.warmup, now + args.warmup + args.duration)
+            until = now + args.warmup + args.duration
+            load = Load(base, project, versions, leaves, args.mix, args.date_edits, think, now + args.warmup, until)
             cpu: list[CpuSample] = []
 
             async def main() -> None:
@@ -449,6 +463,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load before measuring")
     parser.add_argument("--think", default="1,0", help="mean seconds a client waits between requests (list)")
     parser.add_argument("--mix", type=parse_mix, default=parse_mix(DEFAULT_MIX), help=f"weights ({DEFAULT_MIX})")
+    parser.add_argument(
+        "--date-edits", type=float, default=0.5, help="share of updates that change a duration (others rename)"
+    )
     parser.add_argument("--repeat", "-n", type=int, default=3, help="runs per set-up (medians reported)")
     parser.add_argument("--pg-url", default=DEFAULT_PG, help="PostgreSQL database for the schemas (created if missing)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 200 tasks, 10 clients, 3 s, one run")
@@ -467,6 +484,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     mix = ", ".join(f"{k} {v / sum(args.mix.values()):.0%}" for k, v in args.mix.items())
     print(f"load: {args.clients} clients (one user and connection each); mix: {mix}")
+    print(f"updates: {args.date_edits:.0%} change a duration (dates move), the others rename a task")
     print(f"runs: {args.warmup:g} s warm-up + {args.duration:g} s measured, {args.repeat} run(s) per set-up")
     print("server: `milepost serve --workers N` (uvicorn) on 127.0.0.1; latencies as the clients see them")
     print()
