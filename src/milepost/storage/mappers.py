@@ -167,10 +167,11 @@ class Recent:
         more than tasks' own values changed."""
         pid = record.id
         t, d = TaskRecord.__table__.c, DependencyRecord.__table__.c  # the core columns: no ORM rows
+        # all rows fetched at once: iterating a result fetches them one by one
         tasks = {i: (v, p, n) for i, v, p, n in session.execute(
             select(t.id, t.version, t.parent_id, t.position).where(t.project_id == pid)
-        )}  # fmt: skip
-        links = {i: v for i, v in session.execute(select(d.id, d.version).where(d.project_id == pid))}  # noqa: C416
+        ).all()}  # fmt: skip
+        links = {i: v for i, v in session.execute(select(d.id, d.version).where(d.project_id == pid)).all()}  # noqa: C416
         if links != outline.links or tasks.keys() != outline.tasks.keys():
             return None
         changed = [i for i, seen in tasks.items() if outline.tasks[i] != seen]
