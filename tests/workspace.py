@@ -25,7 +25,6 @@ from milepost.api.app import create_app
 from milepost.config import Settings
 from milepost.services import accounts, auth
 from milepost.services.access import Actor
-from milepost.services.scheduling import ahead
 from milepost.services.workspace import Database
 from milepost.storage import migrate
 from milepost.storage.backup import tables
@@ -111,8 +110,6 @@ def db(database_url: str) -> Iterator[Database]:
     try:
         yield database
     finally:
-        ahead.wait_idle()  # schedules computed ahead of their reads: done before the rows go
-        ahead.forget()
         wipe(database)
         engine.dispose()
 

@@ -49,11 +49,6 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         20_000_000, ge=10_000, description="Largest request body accepted (uploads included); larger ones get 413."
     )
-    schedule_ahead: bool = Field(
-        True,
-        description="After each change to a project whose schedule was read in the last 30 s, compute its new "
-        "schedule at once (one thread per server process), so that the next read finds it ready.",
-    )
 
 
 @lru_cache(maxsize=1)

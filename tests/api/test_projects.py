@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import orjson
 import pytest
@@ -197,48 +196,3 @@ def test_a_new_project_needs_a_start_or_a_finish_and_says_which_field(client: Te
     assert [(p["code"], p["path"]) for p in refused.json()["problems"]] == [("project_anchor", "finish")]
     assert "not both" in refused.json()["problems"][0]["message"]
     assert client.get(f"{API}/projects", headers=owner.headers).json()["total"] == 0
-
-
-def _kickoff(client: TestClient, owner: User, pid: int) -> dict[str, Any]:
-    found = client.get(f"{API}/projects/{pid}/tasks", params={"q": "kickoff"}, headers=owner.headers).json()
-    return found["items"][0]  # type: ignore[no-any-return]
-
-
-def test_a_watched_projects_schedule_is_computed_ahead_of_the_next_read(
-    client: TestClient, owner: User, db: Database
-) -> None:
-    """After a change to a project whose schedule is being read, its new schedule is kept
-    before anyone asks; the read then returns it as computed."""
-    from milepost.services.scheduling import ahead
-    from milepost.storage import repository as repo
-    from milepost.storage.db import transaction
-
-    pid = import_example(client, owner)["id"]
-    assert client.get(f"{API}/projects/{pid}/schedule", headers=owner.headers).status_code == 200  # watched now
-    task = _kickoff(client, owner, pid)
-    body = {"duration": "4d", "version": task["version"]}
-    assert client.patch(f"{API}/projects/{pid}/tasks/{task['id']}", json=body, headers=owner.headers).status_code == 200
-    assert ahead.wait_idle()
-    with transaction(db.sessions) as session:
-        revision = repo.revision(session, pid)
-        kept = repo.result_body(session, pid, "schedule", revision)
-    assert kept is not None, "computed ahead of the read"
-    read = client.get(f"{API}/projects/{pid}/schedule", headers=owner.headers)
-    assert read.content == kept.encode()
-    changed = milepost.load(EXAMPLES / "web-launch.yaml")
-    kickoff = changed.task(task["path"])
-    assert read.json()["tasks"][changed.task_index[kickoff.key]]["duration_minutes"] == 4 * 480
-
-
-def test_an_unwatched_projects_schedule_waits_for_its_read(client: TestClient, owner: User, db: Database) -> None:
-    from milepost.services.scheduling import ahead
-    from milepost.storage import repository as repo
-    from milepost.storage.db import transaction
-
-    pid = import_example(client, owner)["id"]
-    task = _kickoff(client, owner, pid)
-    body = {"duration": "4d", "version": task["version"]}
-    assert client.patch(f"{API}/projects/{pid}/tasks/{task['id']}", json=body, headers=owner.headers).status_code == 200
-    assert ahead.wait_idle()
-    with transaction(db.sessions) as session:
-        assert repo.result_body(session, pid, "schedule", repo.revision(session, pid)) is None

@@ -17,7 +17,6 @@ from milepost.api.limits import BodyLimit
 from milepost.api.routes import accounts, entities, health, jobs, plan, projects, scheduling
 from milepost.config import Settings, get_settings
 from milepost.schemas.common import ErrorOut
-from milepost.services import scheduling as schedule_services
 from milepost.storage.db import make_engine, session_factory
 
 API = "/api/v1"
@@ -53,8 +52,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.sessions = session_factory(app.state.engine)
-    if settings.schedule_ahead:
-        schedule_services.ahead.install(app.state.sessions)
     errors.install(app)
     for router in (accounts.router, projects.router, plan.router, entities.router, scheduling.router, jobs.router):
         app.include_router(router, prefix=API, responses=ERRORS)

@@ -8,13 +8,11 @@ Several server processes share the cache through the database.  Within one proce
 the last results are kept in memory for a few seconds (a read then costs no transfer
 of the document from the database), and requests that find the same revision uncached
 wait for one computation instead of each running their own (a burst of reads after an
-edit computes once).  For projects whose schedule is being read, the schedule of each
-new revision is computed ahead of the next read (:class:`Ahead`).
+edit computes once).
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections import OrderedDict
@@ -29,11 +27,9 @@ from milepost.services import planning
 from milepost.services.access import Action, Actor, project_for
 from milepost.storage import mappers
 from milepost.storage import repository as repo
-from milepost.storage.db import Session, SessionFactory, on_changes, transaction
-from milepost.storage.models import ProjectRecord
+from milepost.storage.db import Session
 
 SCHEDULE, LEVEL = "schedule", "level"
-log = logging.getLogger(__name__)
 
 
 class SingleFlight:
@@ -71,113 +67,23 @@ _schedules = SingleFlight()
 
 def schedule_project(session: Session, actor: Actor, project_id: int, *, action: Action = Action.READ) -> bytes:
     """The critical-path schedule as the CLI's JSON (``milepost schedule -f json``)."""
-    record = project_for(session, actor, project_id, action)
-    ahead.watch(session, project_id)
-    return schedule_body(session, record, repo.revision(session, project_id))
-
-
-def schedule_body(session: Session, record: ProjectRecord, revision: int) -> bytes:
-    """The schedule's JSON at ``revision``: kept by this process, else by the database,
-    else computed (and kept by both)."""
     from milepost.io.results import schedule_to_json
 
+    record = project_for(session, actor, project_id, action)
+    revision = repo.revision(session, project_id)
+
     def kept_or_computed() -> bytes:
-        kept = repo.result_body(session, record.id, SCHEDULE, revision)
+        kept = repo.result_body(session, project_id, SCHEDULE, revision)
         if kept is not None:
             return kept.encode()
         body = schedule_to_json(planning.scheduled(session, record, revision)[1])
-        repo.store_result(session, record.id, SCHEDULE, revision, "", body.decode())
+        repo.store_result(session, project_id, SCHEDULE, revision, "", body.decode())
         return body
 
     # the database, the project (ids are reused by a new database) and its revision
-    return _schedules.get((_database(session), record.id, record.created_at, revision), kept_or_computed)
-
-
-def _database(session: Session) -> str:
-    return str(session.get_bind().engine.url)
-
-
-class Ahead:
-    """Schedules computed ahead of their reads, for the projects being watched.
-
-    A project whose schedule was read in the last :attr:`watch_seconds` is watched.  After
-    a commit that changes it, one thread of this process computes its new schedule (and
-    keeps it here and in the database), so that the next read finds it ready instead of
-    computing it while the reader waits.  Changes that land while it computes are taken
-    together: the thread then computes the latest revision once.  A read that comes first
-    still computes (or waits for the computation under way), so nothing is ever stale.
-    """
-
-    def __init__(self, watch_seconds: float = 30.0) -> None:
-        self.watch_seconds = watch_seconds
-        self._watched: dict[tuple[str, int], float] = {}
-        self._pending: dict[tuple[str, int], SessionFactory] = {}
-        self._busy = False
-        self._thread: threading.Thread | None = None
-        self._cond = threading.Condition()
-
-    def watch(self, session: Session, project_id: int) -> None:
-        """Someone reads this project's schedule now."""
-        with self._cond:
-            self._watched[(_database(session), project_id)] = time.monotonic()
-
-    def install(self, factory: SessionFactory) -> None:
-        """Compute ahead after the commits of sessions from ``factory``."""
-        url = str(factory.kw["bind"].url)
-        on_changes(factory, lambda ids: self.changed(factory, url, ids))
-
-    def changed(self, factory: SessionFactory, url: str, project_ids: set[int]) -> None:
-        """These projects changed (committed): compute the watched ones' schedules."""
-        now = time.monotonic()
-        with self._cond:
-            for pid in project_ids:
-                seen = self._watched.get((url, pid))
-                if seen is not None and now - seen < self.watch_seconds:
-                    self._pending[(url, pid)] = factory
-                elif seen is not None:
-                    del self._watched[(url, pid)]
-            if self._pending:
-                if self._thread is None or not self._thread.is_alive():
-                    self._thread = threading.Thread(target=self._run, name="milepost-schedules-ahead", daemon=True)
-                    self._thread.start()
-                self._cond.notify()
-
-    def forget(self) -> None:
-        """Watch nothing (a workspace emptied or restored: its ids mean other projects now)."""
-        with self._cond:
-            self._watched.clear()
-
-    def wait_idle(self, timeout: float = 30.0) -> bool:
-        """Wait until nothing is pending or being computed (for tests and shutdown)."""
-        with self._cond:
-            return self._cond.wait_for(lambda: not self._pending and not self._busy, timeout)
-
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                if not self._cond.wait_for(lambda: bool(self._pending), timeout=60.0):
-                    self._thread = None
-                    return  # idle for a minute: the thread ends, the next change starts one
-                (_, project_id), factory = self._pending.popitem()
-                self._busy = True
-            try:
-                self._compute(factory, project_id)
-            except Exception:  # a project deleted meanwhile, a database going away...
-                log.warning("computing project %s's schedule ahead failed", project_id, exc_info=True)
-            finally:
-                with self._cond:
-                    self._busy = False
-                    self._cond.notify_all()
-
-    @staticmethod
-    def _compute(factory: SessionFactory, project_id: int) -> None:
-        with transaction(factory) as session:
-            record = repo.get(session, ProjectRecord, project_id)
-            if record is not None:
-                schedule_body(session, record, repo.revision(session, project_id))
-
-
-ahead = Ahead()
+    return _schedules.get(
+        (str(session.get_bind().engine.url), project_id, record.created_at, revision), kept_or_computed
+    )
 
 
 def level_project(session: Session, actor: Actor, project_id: int, request: LevelRequest) -> bytes:

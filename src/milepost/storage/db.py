@@ -9,7 +9,7 @@ input, not a server fault.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -69,25 +69,6 @@ def ping(engine: Engine) -> None:
         where = engine.url.render_as_string(hide_password=True)
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise DatabaseUnavailableError(f"cannot open the database {where}: {reason}") from None
-
-
-CHANGED = "milepost.changed_projects"
-"""Where a session notes the projects its transaction changed (``Session.info``)."""
-
-
-def on_changes(factory: sessionmaker[Session], callback: Callable[[set[int]], None]) -> None:
-    """Call ``callback(project ids)`` after each commit of a session from ``factory`` that
-    changed projects (as noted by :func:`milepost.storage.repository.bump_revision`)."""
-
-    @event.listens_for(factory, "after_commit")
-    def _committed(session: Session) -> None:
-        changed = session.info.pop(CHANGED, None)
-        if changed:
-            callback(changed)
-
-    @event.listens_for(factory, "after_rollback")
-    def _rolled_back(session: Session) -> None:
-        session.info.pop(CHANGED, None)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -13,7 +13,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from milepost.storage.clock import utcnow
-from milepost.storage.db import CHANGED
 from milepost.storage.models import (
     ApiTokenRecord,
     AuditRecord,
@@ -96,13 +95,11 @@ def count(session: Session, record: type[R], *where: Any) -> int:
 
 
 def bump_revision(session: Session, project_id: int) -> None:
-    """Count a change to the project (its cached schedules are now stale), and note it in
-    the session for what runs after the commit (:func:`milepost.storage.db.on_changes`)."""
+    """Count a change to the project (its cached schedules are now stale)."""
     session.execute(
         update(ProjectRecord).where(ProjectRecord.id == project_id).values(revision=ProjectRecord.revision + 1),
         execution_options={"synchronize_session": False},
     )
-    session.info.setdefault(CHANGED, set()).add(project_id)
 
 
 def lock_project(session: Session, project_id: int) -> None:
