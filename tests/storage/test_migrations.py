@@ -100,3 +100,17 @@ JOB = (
     "INSERT INTO jobs (id, project_id, kind, status, progress, message, cancel_requested, params, created_at,"
     " updated_at) VALUES (:id, 7, :kind, :status, 0, '', false, '{}', '2026-11-22 00:00:00', '2026-11-22 00:00:00')"
 )
+
+
+def test_kept_results_are_compressed_with_lz4_on_postgresql(tmp_path: Path) -> None:
+    with fresh("postgresql", tmp_path) as engine:
+        query = text(
+            "SELECT attcompression FROM pg_attribute WHERE attrelid = 'result_cache'::regclass AND attname = 'body'"
+        )
+        with engine.connect() as connection:
+            lz4 = connection.execute(text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                                          "WHERE name = 'default_toast_compression'")).scalar()  # fmt: skip
+            assert connection.execute(query).scalar() == ("l" if lz4 else "")
+        downgrade(engine, "0003")
+        with engine.connect() as connection:
+            assert connection.execute(query).scalar() in ("p", "")
