@@ -79,3 +79,19 @@ def test_skill_levels_go_from_one_to_five() -> None:
         assert codes(odd) == ["invalid_skill_level"]
         asked = replace(fine, requests=(Request("a", 1, None, "python", level),))
         assert codes(asked) == ["invalid_skill_level"]
+
+
+def test_a_project_is_validated_once_and_each_caller_gets_its_own_list() -> None:
+    p = project([leaf("a"), leaf("b", priority=2000)], [("a", "b"), ("b", "a")])
+    first = validate_project(p)
+    first.clear()
+    assert [x.code for x in validate_project(p)] == ["invalid_priority", "dependency_cycle"]
+    assert [x.code for x in validate_project(p, cycles=False)] == ["invalid_priority"]
+    valid = project([leaf("a"), leaf("b")], [("a", "b")])
+    assert validate_project(valid) == []
+    assert validate_project(valid, cycles=False) == []
+
+
+def test_a_task_with_fields_to_check_is_checked_beside_plain_ones() -> None:
+    tasks = [leaf("a"), leaf("b", percent_complete=150), Task("c", duration=Duration(-1)), leaf("d")]
+    assert codes(project(tasks, [])) == ["invalid_progress", "negative_duration"]

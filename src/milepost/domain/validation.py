@@ -44,6 +44,22 @@ def validate_project(project: Project, *, cycles: bool = True) -> list[Problem]:
     itself while it orders the network).  Cycles are looked for even when there are
     other problems, among the tasks and links that are not themselves at fault.
     """
+    memo: dict[bool, list[Problem]] = vars(project).setdefault(_MEMO, {})
+    if cycles in memo:  # a project is immutable: its problems are found once
+        return list(memo[cycles])
+    if not cycles and memo.get(True) == []:
+        return []
+    problems = memo[cycles] = _problems(project, cycles)
+    return list(problems)
+
+
+_MEMO = "_validation_problems"
+"""Where a project keeps what :func:`validate_project` found (in its ``__dict__``, as a
+``cached_property`` does): the reader validates a plan and the engine then validates the
+same project again."""
+
+
+def _problems(project: Project, cycles: bool) -> list[Problem]:
     problems: list[Problem] = []
     problems += _check_calendars(project.calendars, project.calendar)
     problems += _check_working_time(project)
@@ -190,6 +206,7 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 def _check_tasks(project: Project) -> Iterable[Problem]:
     seen: set[str] = set()
     calendars = project.calendar_map
+    summaries = project.children
     for task in project.tasks:
         if task.key in seen:
             yield Problem("duplicate_task", f"task key '{task.key}' is used twice", task_path(task.key))
@@ -200,9 +217,28 @@ def _check_tasks(project: Project) -> Iterable[Problem]:
                 task_path(task.key, "parent"),
             )
         seen.add(task.key)
-        yield from check_task_fields(task, calendars)
-        if project.is_summary(task.key):
-            yield from _check_summary(task)
+        if not _plain(task):
+            yield from check_task_fields(task, calendars)
+            if task.key in summaries:
+                yield from _check_summary(task)
+
+
+def _plain(task: Task) -> bool:
+    """Whether a task has none of the fields :func:`check_task_fields` and
+    :func:`_check_summary` can find wrong (most tasks of a large plan): its own calendar,
+    a priority, a duration or progress out of range, manual or actual dates, a constraint."""
+    return (
+        task.calendar is None
+        and task.constraint is None
+        and 0 <= task.priority <= MAX_PRIORITY
+        and task.duration.minutes >= 0
+        and task.percent_complete == 0
+        and not task.manual
+        and task.manual_start is None
+        and task.manual_finish is None
+        and task.actual_start is None
+        and task.actual_finish is None
+    )
 
 
 SUMMARY_CONSTRAINTS = (ConstraintType.ASAP, ConstraintType.SNET, ConstraintType.FNLT)
