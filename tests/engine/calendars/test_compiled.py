@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -20,6 +20,7 @@ from milepost.domain.calendar import (
     day_hours,
 )
 from milepost.engine.calendars.compiled import CompiledCalendar, to_datetime, to_minutes
+from milepost.engine.calendars.days import DayResolver
 from milepost.errors import InvalidInputError
 
 MON = datetime(2027, 1, 4)  # a Monday
@@ -171,3 +172,49 @@ def test_vector_and_scalar_agree(ts: list[int], w: int) -> None:
     arr = np.asarray(ts, dtype=np.int64)
     vec = STANDARD.shift(arr, w, start=False)
     assert vec.tolist() == [STANDARD.add_work(t, w) for t in ts]
+
+
+def _day_by_day(cal: CompiledCalendar) -> list[tuple[int, int]]:
+    """The spans of a compiled calendar's range, resolved one day at a time and merged
+    across midnight: what the compiled arrays must hold."""
+    resolver = DayResolver(cal._calendars, cal._lo, cal._hi)
+    spans: list[tuple[int, int]] = []
+    day, base = cal._lo, cal.t_lo
+    while day <= cal._hi:
+        for span in resolver.hours(cal.key, day):
+            if spans and spans[-1][1] == base + span.start:
+                spans[-1] = (spans[-1][0], base + span.end)
+            else:
+                spans.append((base + span.start, base + span.end))
+        day += timedelta(days=1)
+        base += 1440
+    return spans
+
+
+_NIGHT = builtin_calendars()["night"]
+_SUMMER = WorkWeek((day_hours((480, 720)),) * 5 + ((), ()), "Summer", date(2027, 7, 1), date(2027, 8, 31))
+_ALWAYS = WorkWeek((None, None, day_hours((0, 1440)), None, None, None, day_hours((600, 660))), "Always")
+_MONTHLY = CalendarException(
+    date(2027, 1, 4), date(2027, 1, 4), (), "", Recurrence(Frequency.MONTHLY, week_of_month=1, weekday=0)
+)
+_EXTRA = CalendarException(date(2027, 1, 9), date(2027, 1, 10), day_hours((0, 60), (1380, 1440)), "Weekend")
+
+
+@pytest.mark.parametrize(
+    "cals",
+    [
+        [builtin_calendars()["24h"]],
+        [_NIGHT],
+        [Calendar("h", base="night", holidays=(HolidaySource("GB", "ENG"),), exceptions=(_EXTRA,))],
+        [Calendar("s", base="standard", work_weeks=(_SUMMER,), exceptions=(_MONTHLY,))],
+        [Calendar("a", base="24h", work_weeks=(_ALWAYS,))],
+        [
+            Calendar("b", base="standard", exceptions=(_EXTRA,)),
+            Calendar("c", base="b", holidays=(HolidaySource("US"),)),
+        ],
+    ],
+)
+def test_compiled_spans_are_the_days_resolved_one_by_one(cals: list[Calendar]) -> None:
+    cal = compiled(cals[-1], *cals[:-1])
+    cal.add_work(m("2027-01-04 08:00"), 480 * 260 * 4)  # grown twice
+    assert list(zip(cal.starts.tolist(), cal.ends.tolist(), strict=True)) == _day_by_day(cal)

@@ -88,24 +88,9 @@ class CompiledCalendar:
 
     # ----------------------------------------------------------------- building
     def _build(self) -> None:
-        resolver = DayResolver(self._calendars, self._lo, self._hi)
-        starts: list[int] = []
-        ends: list[int] = []
-        day = self._lo
-        base = (day - EPOCH).days * MINUTES_PER_DAY
-        one = timedelta(days=1)
-        while day <= self._hi:
-            for span in resolver.hours(self.key, day):
-                s, e = base + span.start, base + span.end
-                if ends and ends[-1] == s:
-                    ends[-1] = e  # merge across midnight (24-hour and night shifts)
-                else:
-                    starts.append(s)
-                    ends.append(e)
-            day += one
-            base += MINUTES_PER_DAY
-        self.starts: Minutes = np.asarray(starts, dtype=np.int64)
-        self.ends: Minutes = np.asarray(ends, dtype=np.int64)
+        starts, ends = self._spans()
+        self.starts: Minutes = starts
+        self.ends: Minutes = ends
         lengths = self.ends - self.starts
         cum = np.zeros(len(starts), dtype=np.int64)
         if len(starts):
@@ -115,6 +100,45 @@ class CompiledCalendar:
         self.cumend: Minutes = cum + lengths
         self.t_lo = (self._lo - EPOCH).days * MINUTES_PER_DAY
         self.t_hi = (self._hi - EPOCH).days * MINUTES_PER_DAY + MINUTES_PER_DAY
+
+    def _spans(self) -> tuple[Minutes, Minutes]:
+        """The working spans of every day of the range, in order, merged across midnight
+        (24-hour and night shifts).  Days without an exception, holiday or dated work week
+        take their weekday's hours, all at once; the others are resolved one by one."""
+        resolver = DayResolver(self._calendars, self._lo, self._hi)
+        lo = self._lo
+        unusual = sorted((d - lo).days for d in resolver.unusual_days(self.key))
+        usual = np.ones((self._hi - lo).days + 1, dtype=np.bool_)
+        usual[unusual] = False
+        days = np.flatnonzero(usual)
+        weekday = (days + lo.weekday()) % 7
+        day_parts: list[Minutes] = []
+        nth_parts: list[Minutes] = []
+        start_parts: list[Minutes] = []
+        end_parts: list[Minutes] = []
+        for wd, hours in enumerate(resolver.usual_week(self.key)):
+            chosen = days[weekday == wd]
+            for k, span in enumerate(hours):
+                day_parts.append(chosen)
+                nth_parts.append(np.full(chosen.size, k, dtype=np.int64))
+                start_parts.append(chosen * MINUTES_PER_DAY + span.start)
+                end_parts.append(chosen * MINUTES_PER_DAY + span.end)
+        odd = [(d, k, span) for d in unusual for k, span in enumerate(resolver.hours(self.key, lo + timedelta(days=d)))]
+        day_parts.append(np.asarray([d for d, _, _ in odd], dtype=np.int64))
+        nth_parts.append(np.asarray([k for _, k, _ in odd], dtype=np.int64))
+        start_parts.append(np.asarray([d * MINUTES_PER_DAY + span.start for d, _, span in odd], dtype=np.int64))
+        end_parts.append(np.asarray([d * MINUTES_PER_DAY + span.end for d, _, span in odd], dtype=np.int64))
+        order = np.lexsort((np.concatenate(nth_parts), np.concatenate(day_parts)))
+        base = (lo - EPOCH).days * MINUTES_PER_DAY
+        starts = np.concatenate(start_parts)[order] + base
+        ends = np.concatenate(end_parts)[order] + base
+        if not starts.size:
+            return starts, ends
+        first = np.flatnonzero(
+            np.concatenate(([True], starts[1:] != ends[:-1]))
+        )  # a span that ends where the next begins joins it
+        last = np.append(first[1:] - 1, starts.size - 1)
+        return starts[first], ends[last]
 
     def _raw_pos(self, cum: Minutes, t: int) -> int:
         i = int(np.searchsorted(self.starts, t, side="right")) - 1

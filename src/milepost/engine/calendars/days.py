@@ -8,7 +8,7 @@ Resolution order and MS Project's rules are described in
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from milepost.domain.calendar import (
     Calendar,
@@ -45,6 +45,25 @@ class DayResolver:
         out = [self._calendars[key]]
         while out[-1].base is not None:
             out.append(self._calendars[out[-1].base])
+        return out
+
+    def usual_week(self, key: str) -> list[DayHours]:
+        """Hours of each weekday (Monday first) on calendar ``key`` where no exception,
+        public holiday or dated work week applies (see :meth:`unusual_days`)."""
+        chain = self.chain(key)
+        return [next((d for cal in chain if (d := cal.week.days[weekday]) is not None), ()) for weekday in range(7)]
+
+    def unusual_days(self, key: str) -> set[date]:
+        """The days of the range whose hours on calendar ``key`` may differ from its
+        :meth:`usual_week`: an exception, a public holiday or a work week of the calendar
+        or its bases applies to them."""
+        out: set[date] = set()
+        for cal in self.chain(key):
+            out.update(self._exceptions[cal.key])
+            out.update(d for d in self._holidays[cal.key] if self.lo <= d <= self.hi)
+            for ww in cal.work_weeks:
+                first = max(self.lo, ww.start or self.lo)
+                out.update(first + timedelta(days=i) for i in range((min(self.hi, ww.end or self.hi) - first).days + 1))
         return out
 
     def hours(self, key: str, day: date) -> DayHours:
