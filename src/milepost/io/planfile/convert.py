@@ -26,6 +26,7 @@ from milepost.domain.project import (
     Dependency,
     Project,
     Task,
+    TaskType,
 )
 from milepost.domain.resource import Assignment, Request
 from milepost.errors import Problem
@@ -214,18 +215,21 @@ def _tasks(
 ) -> None:
     skip = col.skip
     seen = places.tasks
+    key_ok = _KEY.match
     for i, tm in enumerate(models):
         tloc = (*loc, i)
         if skip and tloc in skip:
             continue
-        if not _KEY.match(tm.key):
-            col.add((*tloc, "key"), "invalid_key", _key_message("task", tm.key))
-        key = f"{parent}.{tm.key}" if parent else tm.key
+        own = tm.key
+        if not key_ok(own):
+            col.add((*tloc, "key"), "invalid_key", _key_message("task", own))
+        key = f"{parent}.{own}" if parent else own
         if key in seen:
             places.repeats.setdefault(key, []).append(tloc)
         else:
             seen[key] = tloc
-        task = convert_task(tm, key, parent, (tloc, bool(tm.tasks)), notes, col)
+        sub = tm.tasks
+        task = convert_task(tm, key, parent, (tloc, bool(sub)), notes, col)
         out.append(task if tm.id is None else replace(task, external_id=str(tm.id)))
         if tm.assign or isinstance(tm.assign, str):  # an empty text is a problem too
             for assignment, where in convert_assignments(tm, key, tloc, notes.units, col):
@@ -237,16 +241,16 @@ def _tasks(
                 places.requests.setdefault((key, request.label), qloc)
         after = tm.after
         if isinstance(after, str):
-            aloc = (*tloc, "after")
-            if not skip or aloc not in skip:
-                links.append((aloc, after, key))
-        else:
-            for j, text in enumerate(after):
-                item = (*tloc, "after", j)
-                if not skip or item not in skip:
-                    links.append((item, text, key))
-        if tm.tasks:
-            _tasks(tm.tasks, key, (*tloc, "tasks"), notes, col, out, links, places, assignments, requests)
+            if not skip or (*tloc, "after") not in skip:
+                links.append(((*tloc, "after"), after, key))
+        elif skip:
+            links += [
+                ((*tloc, "after", j), text, key) for j, text in enumerate(after) if (*tloc, "after", j) not in skip
+            ]
+        elif after:
+            links += [((*tloc, "after", j), text, key) for j, text in enumerate(after)]
+        if sub:
+            _tasks(sub, key, (*tloc, "tasks"), notes, col, out, links, places, assignments, requests)
 
 
 def convert_task(
@@ -287,7 +291,7 @@ def convert_task(
     if tm.constraint is not None:
         constraint = col.attempt((*loc, "constraint"), "invalid_constraint", lambda: parse_constraint(tm.constraint))
     deadline = read_moment(tm.deadline, end_of_day=True) if tm.deadline is not None else None
-    return Task(
+    task = Task(
         key=key,
         name=tm.name,
         parent=parent,
@@ -299,8 +303,15 @@ def convert_task(
         calendar=tm.calendar if not summary else None,
         constraint=constraint,
         deadline=deadline,
-        **progress_fields(tm, loc, col),
+        task_type=_TASK_TYPES[tm.type],
+        effort_driven=tm.effort_driven,
     )
+    if tm.progress is None and tm.manual is None and tm.actual_start is None and tm.actual_finish is None:
+        return task
+    return replace(task, **progress_fields(tm, loc, col))  # the few tasks with progress
+
+
+_TASK_TYPES = {t.value: t for t in TaskType}
 
 
 def parse_constraint(text: str | None) -> Constraint:
