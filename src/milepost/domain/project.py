@@ -15,6 +15,7 @@ from functools import cached_property
 
 from milepost.domain.calendar import Calendar, standard_calendar
 from milepost.domain.duration import ZERO, Duration, Lag, WorkUnits
+from milepost.domain.quickinit import quick_init
 from milepost.domain.resource import Assignment, Request, Resource
 
 DEFAULT_PRIORITY = 500
@@ -71,6 +72,7 @@ class Constraint:
     date: datetime | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Dependency:
     """``successor`` depends on ``predecessor`` with a link ``type`` and a ``lag``.
@@ -93,6 +95,7 @@ class TaskType(StrEnum):
     FIXED_WORK = "fixed_work"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Task:
     """A task, summary task or milestone in the WBS.
