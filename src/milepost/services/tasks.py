@@ -119,9 +119,13 @@ def _is_summary(session: Session, record: TaskRecord) -> bool:
     return bool(repo.with_subtasks(session, record.project_id, [record.id]))
 
 
-def view_of(session: Session, record: TaskRecord, project: ProjectRecord) -> dict[str, Any]:
-    """The API view of one task."""
-    return task_view(record, units_of(project), path=full_key(session, record), summary=_is_summary(session, record))
+def view_of(
+    session: Session, record: TaskRecord, project: ProjectRecord, summary: bool | None = None
+) -> dict[str, Any]:
+    """The API view of one task (``summary``: whether it has subtasks, when known)."""
+    if summary is None:
+        summary = _is_summary(session, record)
+    return task_view(record, units_of(project), path=full_key(session, record), summary=summary)
 
 
 def task_in(session: Session, project_id: int, task_id: int) -> TaskRecord:
@@ -179,7 +183,8 @@ def calendar_keys(session: Session, project_id: int) -> set[str]:
 def _columns(session: Session, project: ProjectRecord, entry: dict[str, Any], *, summary: bool) -> dict[str, Any]:
     """The record columns of a task entry, after every check one task can have."""
     task = read_task(entry, summary=summary, units=units_of(project))
-    problems = list(check_task_fields(task, calendar_keys(session, project.id)))
+    calendars = calendar_keys(session, project.id) if task.calendar is not None else set()  # only checked then
+    problems = list(check_task_fields(task, calendars))
     if problems:
         raise InvalidInputError([Problem(p.code, p.message, p.path.rpartition(".")[2]) for p in problems])
     return mappers.task_fields(task)
@@ -297,7 +302,7 @@ def update_task(
         if "constraint_type" in changed:  # the one change of a task's own fields the tree may refuse (summaries)
             check_structure(session, project_id)
         edits.updated(session, actor, project_id, "task", before, record)
-    return view_of(session, record, project)
+    return view_of(session, record, project, summary)  # a change of its own fields leaves its subtasks
 
 
 def delete_task(session: Session, actor: Actor, project_id: int, task_id: int, version: int | None) -> None:
