@@ -36,6 +36,7 @@ MAX_SPAN_DAYS = 366 * 300
 """Calendars never extend further than this from their anchor (an absurd duration)."""
 
 Minutes = NDArray[np.int64]
+_lowest, _highest = np.minimum.reduce, np.maximum.reduce  # the ufuncs themselves: quicker than .min()
 
 
 def to_minutes(moment: datetime) -> int:
@@ -91,7 +92,7 @@ class CompiledCalendar:
         starts, ends = self._spans()
         self.starts: Minutes = starts
         self.ends: Minutes = ends
-        lengths = self.ends - self.starts
+        lengths = self.lengths = self.ends - self.starts
         cum = np.zeros(len(starts), dtype=np.int64)
         if len(starts):
             np.cumsum(lengths[:-1], out=cum[1:])
@@ -185,22 +186,27 @@ class CompiledCalendar:
     def pos(self, t: Minutes) -> Minutes:
         """Working minutes (from the anchor) before each instant in ``t``."""
         if t.size:
-            self._cover_times(int(t.min()), int(t.max()))
-        i = np.searchsorted(self.starts, t, side="right") - 1
+            self._cover_times(int(_lowest(t)), int(_highest(t)))
+        i = self.starts.searchsorted(t, side="right")
+        i -= 1
         np.maximum(i, 0, out=i)
-        inside = np.minimum(t - self.starts[i], self.ends[i] - self.starts[i])
-        result: Minutes = self.cum[i] + np.maximum(inside, 0)
+        result: Minutes = t - self.starts[i]
+        np.minimum(result, self.lengths[i], out=result)
+        np.maximum(result, 0, out=result)
+        result += self.cum[i]
         return result
 
     def at(self, p: Minutes, *, start: bool) -> Minutes:
         """Instants at working positions ``p``: start style (next span) or finish style."""
         if p.size:
-            self._cover_work(int(p.min()), int(p.max()))
+            self._cover_work(int(_lowest(p)), int(_highest(p)))
         if start:
-            j = np.searchsorted(self.cum, p, side="right") - 1
+            j = self.cum.searchsorted(p, side="right")
+            j -= 1
         else:
-            j = np.searchsorted(self.cumend, p, side="left")
-        result: Minutes = self.starts[j] + (p - self.cum[j])
+            j = self.cumend.searchsorted(p, side="left")
+        result: Minutes = p - self.cum[j]
+        result += self.starts[j]
         return result
 
     def shift(self, t: Minutes, work: Minutes | int, *, start: bool) -> Minutes:
