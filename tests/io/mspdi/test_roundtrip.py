@@ -74,3 +74,23 @@ def test_random_projects_round_trip(project: Project, tmp_path: Path) -> None:
 @given(project=projects())
 def test_random_projects_round_trip_without_a_schedule(project: Project, tmp_path: Path) -> None:
     round_trip(project, tmp_path, with_schedule=False)
+
+
+def test_work_rounded_to_the_minute_does_not_change_the_duration(tmp_path: Path) -> None:
+    """3 minutes at 50 % is 1.5 minutes of work, written as 2: read back, the task still
+    lasts 3 minutes (found by Hypothesis)."""
+    from datetime import datetime
+
+    from milepost.domain.duration import Duration, TimeUnit
+    from milepost.domain.project import Task
+    from milepost.domain.resource import Assignment, Resource
+
+    project = Project(
+        name="Plan",
+        anchor_date=datetime(2027, 1, 4),
+        tasks=(Task("t0", duration=Duration(3, TimeUnit.MINUTE)),),
+        resources=(Resource("r0"),),
+        assignments=(Assignment("t0", "r0", 0.5),),
+    )
+    again = round_trip(project, tmp_path, with_schedule=False)
+    assert again.assignments[0].work is None

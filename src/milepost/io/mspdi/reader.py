@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from lxml import etree
 from milepost.domain.calendar import builtin_calendars
 from milepost.domain.duration import Duration, PercentLag, TimeUnit, WorkUnits
 from milepost.domain.project import Anchor, Constraint, ConstraintType, Dependency, Project, Task
+from milepost.domain.resource import Assignment, Resource, ResourceKind
 from milepost.domain.validation import validate_project
 from milepost.errors import InvalidInputError, Problem
 from milepost.io.mspdi.calendars import CalendarTable, read_calendars, slug, unique
@@ -105,13 +107,28 @@ def read_mspdi(path: str | Path) -> MspdiImport:
         honor_constraints=proj.text("HonorConstraints", "1") != "0",
         status_date=proj.moment("StatusDate"),
         resources=tuple(resources),
-        assignments=tuple(assignments),
+        assignments=tuple(_computed_work_dropped(assignments, table.tasks, resources)),
     )
     report_unmapped(root, note)
     problems = validate_project(project)
     if problems:
         raise InvalidInputError([_placed(pr, str(p), lines, table) for pr in problems])
     return MspdiImport(project, note.notes(), table.ms_dates, table.manual)
+
+
+def _computed_work_dropped(
+    assignments: list[Assignment], tasks: list[Task], resources: list[Resource]
+) -> Iterator[Assignment]:
+    """The assignments, without the work that is the task's duration times the units (to
+    the minute, as the file rounds it): MS Project writes that work on every assignment,
+    and read as stated work it would make the duration follow its rounding (3 minutes at
+    50 % written as 2 minutes of work would come back as a 4-minute task)."""
+    durations = {t.key: t.duration for t in tasks}
+    people = {r.key for r in resources if r.kind is ResourceKind.WORK}
+    for a in assignments:
+        duration = durations[a.task]
+        computed = a.resource in people and not duration.elapsed
+        yield replace(a, work=None) if computed and abs((a.work or 0) - duration.minutes * a.units) <= 1 else a
 
 
 @dataclass(frozen=True)
