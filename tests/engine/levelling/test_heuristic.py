@@ -1,18 +1,37 @@
-"""The heuristic's default budget: 1,000 schedules for small plans, a fixed amount of work beyond."""
+"""The heuristic: its default budget (1,000 schedules for small plans, a fixed amount of
+work beyond), the budget kept schedule by schedule, the genetic search's parts."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import milepost
 from milepost.domain.duration import Duration, TimeUnit
 from milepost.domain.levelling import LevelParams
 from milepost.domain.project import Dependency, Project, Task
 from milepost.domain.resource import Assignment, Resource
-from milepost.engine.levelling import heuristic
-from milepost.engine.levelling.heuristic import default_schedules
+from milepost.engine.levelling import fbi, heuristic
+from milepost.engine.levelling.fbi import mirrored
+from milepost.engine.levelling.heuristic import (
+    _backwards,
+    _children,
+    _evaluate,
+    _evaluate_backwards,
+    _Pool,
+    default_schedules,
+    level_heuristic,
+)
+from milepost.engine.levelling.problem import Problem
+from milepost.engine.levelling.sgs import is_feasible
+from milepost.io.psplib import read_psplib
+from tests.engine.levelling.problems import problems, random_lists, unbounded
+from tests.shared_data import shared
 
 
 def test_small_plans_get_a_thousand_schedules() -> None:
@@ -61,3 +80,116 @@ def test_levelling_by_default_spends_the_budget_of_the_plan_size(monkeypatch: py
 def test_a_small_plan_by_default_gets_a_thousand_schedules() -> None:
     assert LevelParams().schedules is None
     assert 1000 - 6 < milepost.level(chain_on_two_people(6)).schedules <= 1000
+
+
+def respects_links(problem: Problem, lists: Any) -> bool:
+    """Every row is a permutation with each activity after its predecessors."""
+    before, after = problem.links
+    position = np.argsort(lists, axis=1)
+    perms = (np.sort(lists, axis=1) == np.arange(problem.n)).all()
+    return bool(perms and (position[:, before] < position[:, after]).all())
+
+
+@settings(max_examples=80, deadline=None)
+@given(problems(), st.integers(0, 2**16))
+def test_children_keep_every_link_forwards_and_backwards(problem: Problem, seed: int) -> None:
+    """Crossover and mutation of precedence-feasible lists give precedence-feasible lists,
+    of the problem and of its mirror (where the children of the search are built)."""
+    rng = np.random.default_rng(seed)
+    parents = _evaluate(problem, mirrored(problem), random_lists(problem, 6, seed))
+    kids = _children(problem, parents, 8, rng, 0.3)
+    assert respects_links(problem, kids)
+    back = mirrored(problem)
+    read_backwards = _backwards(problem, back, parents)
+    assert respects_links(back, read_backwards.lists)
+    assert respects_links(back, _children(back, read_backwards, 8, rng, 0.3))
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(), st.integers(0, 2**16))
+def test_a_child_scheduled_backwards_then_forwards_is_feasible(problem: Problem, seed: int) -> None:
+    free = unbounded(problem)
+    back = mirrored(free)
+    pool = _evaluate_backwards(free, back, random_lists(back, 3, seed))
+    assert respects_links(free, pool.lists)
+    for starts, span in zip(pool.starts, pool.spans, strict=True):
+        if span != heuristic.WORST:
+            assert is_feasible(free, starts) == []
+            assert span == (starts + free.duration).max(initial=0)
+
+
+def test_the_pool_keeps_distinct_lists_and_the_newest_first_among_equals() -> None:
+    n = 3
+    lists = np.asarray([[0, 1, 2], [1, 0, 2], [2, 1, 0]])
+
+    def pool(rows: list[int], spans: list[int]) -> _Pool:
+        return _Pool(lists[rows], np.asarray(spans), np.zeros((len(rows), n), np.int64), np.zeros((len(rows), n), bool))
+
+    kept = pool([], [])
+    kept.add(pool([0, 1], [5, 6]), 2)
+    assert kept.lists.tolist() == [[0, 1, 2], [1, 0, 2]]
+    kept.add(pool([2, 0], [5, 4]), 2)  # list 0 again, better: one copy, at its best
+    assert kept.lists.tolist() == [[0, 1, 2], [2, 1, 0]]
+    assert kept.spans.tolist() == [4, 5]
+    kept.add(pool([1], [4]), 2)  # as good as the best: the newest first, the oldest of the worse leaves
+    assert kept.lists.tolist() == [[1, 0, 2], [0, 1, 2]]
+
+
+class Counter:
+    """Counts the schedules the schemes build (one per list)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.built = 0
+        for module in (heuristic, fbi):
+            real = module.serial_sgs
+            monkeypatch.setattr(module, "serial_sgs", self.counting(real))
+        monkeypatch.setattr(heuristic, "parallel_sgs", self.counting(heuristic.parallel_sgs))
+
+    def counting(self, real: Any) -> Any:
+        def scheme(problem: Problem, orders: Any) -> Any:
+            self.built += len(np.atleast_2d(orders))
+            return real(problem, orders)
+
+        return scheme
+
+
+@pytest.mark.parametrize("budget", [10, 11, 37, 300, 1000])
+def test_every_schedule_built_counts_against_the_budget(monkeypatch: pytest.MonkeyPatch, budget: int) -> None:
+    """Every pass of every scheme, each justification pass included, is one schedule; the
+    search reports what it built and never builds more than its budget (beyond the
+    priority rules' schedules and two justified lists)."""
+    problem = _problem_of(read_psplib(shared("psplib", "j30", "j301_1.sm")).project)
+    counter = Counter(monkeypatch)
+    result = level_heuristic(problem, schedules=budget, seed=3)
+    assert result.schedules == counter.built
+    assert result.schedules <= max(budget, 5 + 2 * 3)
+    assert result.schedules > budget - 4
+
+
+def test_the_same_seed_gives_the_same_schedule() -> None:
+    problem = _problem_of(read_psplib(shared("psplib", "j30", "j301_1.sm")).project)
+    first, again = (level_heuristic(problem, schedules=200, seed=7) for _ in range(2))
+    assert first.starts.tolist() == again.starts.tolist()
+    assert (first.makespan, first.schedules) == (again.makespan, again.schedules)
+    assert is_feasible(problem, first.starts) == []
+
+
+def _problem_of(project: Project) -> Problem:
+    """The levelling problem ``milepost.level`` builds for ``project``."""
+    from milepost.engine.levelling import level as levelling
+
+    caught: list[Problem] = []
+
+    def catch(problem: Problem, **_: Any) -> Any:
+        caught.append(problem)
+        raise _CaughtError
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(levelling, "level_heuristic", catch)
+        with pytest.raises(_CaughtError):
+            milepost.level(project)
+    return caught[0]
+
+
+class _CaughtError(Exception):
+    pass

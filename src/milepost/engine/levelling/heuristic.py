@@ -11,10 +11,18 @@ for up to 400 activities and a fixed amount of work beyond (:func:`default_sched
    justified forwards and backwards (:mod:`fbi`);
 3. the population evolves (Hartmann 1998, "A competitive genetic algorithm for
    resource-constrained project scheduling", NRL 45:733-750): two parents chosen by
-   tournament give a child by one-point crossover of their lists, a few positions are
-   perturbed, the child is scheduled and justified, and the best lists survive.  After
-   justification a list is re-encoded by its schedule's start times, so what was
-   learned is kept (Valls, Ballestín & Quintanilla 2005).
+   tournament give a child by two-point crossover of their lists, a few positions are
+   perturbed, the child is scheduled, and the best lists survive.  A parent's list is
+   its schedule read backwards (decreasing finish times), so a child is scheduled
+   backwards (right-justified), then forwards in the order of those starts: two
+   schedules, the second half of a double justification, where scheduling a forward
+   list and justifying it takes three (the two populations of Debels & Vanhoucke's
+   bi-population GA, folded into one).  A list is re-encoded by its schedule's
+   times, so what was learned is kept (Valls, Ballestín & Quintanilla 2005).
+   The same list never enters twice, and among equal makespans the newest schedule
+   ranks first (in the survival, and as the best list the second phase starts from):
+   the search keeps moving on a plateau of equal makespans instead of holding on to
+   its oldest lists.
 
 Everything random takes ``seed``; the same seed gives the same schedule.  A
 ``progress`` callback hears of every generation and may stop the search (the best
@@ -23,7 +31,7 @@ schedule so far is kept; the priority rules' schedules are always built first).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -61,18 +69,29 @@ class HeuristicResult:
 
 @dataclass
 class _Pool:
+    """Lists (forward, by start), makespans, schedules; best first, the newest first
+    among equal makespans (``born`` counts the schedules added, oldest first)."""
+
     lists: I64
     spans: I64
     starts: I64
     unlevelled: Bools
+    born: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+    added: int = 0
 
     def add(self, other: _Pool, size: int) -> None:
+        """Keep the best ``size`` distinct lists of both."""
+        count = len(other.spans)
         self.lists = np.concatenate([self.lists, other.lists])
         self.spans = np.concatenate([self.spans, other.spans])
         self.starts = np.concatenate([self.starts, other.starts])
         self.unlevelled = np.concatenate([self.unlevelled, other.unlevelled])
-        keep = np.argsort(self.spans, kind="stable")[:size]
-        self.lists, self.spans = self.lists[keep], self.spans[keep]
+        self.born = np.concatenate([self.born, self.added + np.arange(count)])
+        self.added += count
+        order = np.lexsort((-self.born, self.spans))
+        _, first = np.unique(self.lists[order], axis=0, return_index=True)  # a list seen twice: its best rank
+        keep = order[np.sort(first)][:size]
+        self.lists, self.spans, self.born = self.lists[keep], self.spans[keep], self.born[keep]
         self.starts, self.unlevelled = self.starts[keep], self.unlevelled[keep]
 
 
@@ -125,7 +144,7 @@ def level_heuristic(
     best.add(_evaluate(problem, back, first), population)
     used += 3 * len(first)
     restarted = False
-    while used + 3 * 2 <= schedules:
+    while used + 2 * 2 <= schedules:
         if progress is not None and not progress(used / schedules, f"{used} of {schedules} schedules tried"):
             break
         if not restarted and used >= schedules * PHASE_ONE:
@@ -135,13 +154,14 @@ def level_heuristic(
             position = np.argsort(around, axis=1).astype(np.float64)
             noise = rng.normal(0.0, NEIGHBOURHOOD, position.shape) * (rng.random(position.shape) < 0.3)
             count = min(population, (schedules - used) // 3)
-            best.add(_evaluate(problem, back, lists_from_values(problem, position + noise)[:count]), population)
-            used += 3 * count
+            if count:
+                best.add(_evaluate(problem, back, lists_from_values(problem, position + noise)[:count]), population)
+                used += 3 * count
             continue
-        count = min(population, (schedules - used) // 3)
-        kids = _children(problem, best, count, rng, mutation)
-        best.add(_evaluate(problem, back, kids), population)
-        used += 3 * count
+        count = min(population, (schedules - used) // 2)
+        kids = _children(back, _backwards(problem, back, best), count, rng, mutation)
+        best.add(_evaluate_backwards(problem, back, kids), population)
+        used += 2 * count
     return HeuristicResult(best.starts[0].copy(), int(best.spans[0]), used, best.unlevelled[0].copy())
 
 
@@ -157,8 +177,26 @@ def _evaluate(problem: Problem, back: Problem, lists: I64) -> _Pool:
     return _Pool(lists_from_values(problem, order), spans, starts, unlevelled)
 
 
+def _evaluate_backwards(problem: Problem, back: Problem, lists: I64) -> _Pool:
+    """Lists of the mirrored problem scheduled backwards (right-justified), then forwards in
+    the order of those starts (as the last pass of :func:`fbi.justify`): two schedules each."""
+    right = serial_sgs(back, lists)
+    shifted = problem.horizon - right.starts - problem.duration  # back to forward time
+    left = serial_sgs(problem, lists_from_values(problem, shifted.astype(np.float64)))
+    spans = np.where(left.failed, WORST, left.makespan)
+    order = left.starts.astype(np.float64) + 1e-6 * np.arange(problem.n)
+    return _Pool(lists_from_values(problem, order), spans, left.starts, left.unlevelled)
+
+
+def _backwards(problem: Problem, back: Problem, pool: _Pool) -> _Pool:
+    """The pool with each list read backwards: the mirrored problem's list by decreasing finish."""
+    finish = (pool.starts + problem.duration).astype(np.float64)
+    lists = lists_from_values(back, 1e-6 * np.arange(problem.n) - finish)
+    return _Pool(lists, pool.spans, pool.starts, pool.unlevelled)
+
+
 def _children(problem: Problem, pool: _Pool, count: int, rng: np.random.Generator, mutation: float) -> I64:
-    """One-point crossover of tournament-chosen parents, then a light random shuffle."""
+    """Two-point crossover of tournament-chosen parents, then a light random shuffle."""
     n = problem.n
     size = len(pool.spans)
     kids = np.empty((count, n), dtype=np.int64)
