@@ -68,13 +68,23 @@ def role_in(actor: Actor, member: str | None) -> Role | None:
 
 def project_for(session: Session, actor: Actor, project_id: int, action: Action) -> ProjectRecord:
     """The project, if the actor may do ``action`` on it (else not found / permission denied)."""
+    return project_and_role(session, actor, project_id, action)[0]
+
+
+def project_and_role(session: Session, actor: Actor, project_id: int, action: Action) -> tuple[ProjectRecord, Role]:
+    """:func:`project_for`, with the actor's role on the project (read in the same query)."""
     record, member = repo.project_with_role(session, project_id, actor.user_id)
     role = role_in(actor, member)
     if record is None or role is None:
         raise NotFoundError(f"project {project_id} not found")
+    require(role, action)
+    return record, role
+
+
+def require(role: Role, action: Action) -> None:
+    """Refuse ``action`` to a project ``role`` that may not do it."""
     if action not in ALLOWED[role]:
         raise PermissionDeniedError(f"a project {role.value} may not {action.value} here")
-    return record
 
 
 def require_admin(actor: Actor) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from milepost.errors import NotFoundError, PermissionDeniedError
 from milepost.schemas.activity import CommentCreate
 from milepost.services import audit
-from milepost.services.access import ALLOWED, Action, Actor, project_for, role_of
+from milepost.services.access import ALLOWED, Action, Actor, project_and_role, project_for
 from milepost.services.tasks import changes, task_in, units_of
 from milepost.storage import repository as repo
 from milepost.storage.db import Session
@@ -55,12 +55,11 @@ def add_comment(session: Session, actor: Actor, project_id: int, task_id: int, b
 
 def delete_comment(session: Session, actor: Actor, project_id: int, comment_id: int) -> None:
     """Delete a comment: one's own, or any as a manager."""
-    project_for(session, actor, project_id, Action.COMMENT)
+    _, role = project_and_role(session, actor, project_id, Action.COMMENT)
     record = repo.get(session, CommentRecord, comment_id)
     if record is None or record.project_id != project_id:
         raise NotFoundError(f"comment {comment_id} not found in project {project_id}")
-    role = role_of(session, actor, project_id)
-    if record.user_id != actor.user_id and (role is None or Action.EDIT not in ALLOWED[role]):
+    if record.user_id != actor.user_id and Action.EDIT not in ALLOWED[role]:
         raise PermissionDeniedError("only its author or a project manager may delete a comment")
     before = repo.snapshot(record)
     repo.remove(session, record)

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from milepost.domain.project import Project
 from milepost.domain.schedule import Schedule
-from milepost.services.access import ALLOWED, Action, Actor, Role, project_for, role_of
+from milepost.services.access import ALLOWED, Action, Actor, Role, project_and_role
 from milepost.storage import mappers
 from milepost.storage import repository as repo
 from milepost.storage.db import Session
@@ -64,8 +64,7 @@ def earlier(plan: Planned, revision: int) -> Planned | None:
 
 def planned(session: Session, actor: Actor, project_id: int, action: Action = Action.READ) -> Planned:
     """The project and its critical-path schedule (raises for a plan that cannot be scheduled)."""
-    record = project_for(session, actor, project_id, action)
-    role = role_of(session, actor, project_id) or Role.VIEWER
+    record, role = project_and_role(session, actor, project_id, action)
     revision = repo.revision(session, project_id)
     project, result, ids = scheduled(session, record, revision)
     return Planned(record, project, result, ids, revision, role, _key(session, record, revision))

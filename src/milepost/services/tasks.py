@@ -11,7 +11,7 @@ from milepost.errors import InvalidInputError, NotFoundError, PermissionDeniedEr
 from milepost.io.planfile.entries import read_task, task_entry
 from milepost.schemas.tasks import TaskCreate, TaskMove, TaskUpdate
 from milepost.services import edits, entities
-from milepost.services.access import ALLOWED, Action, Actor, project_for, role_of
+from milepost.services.access import ALLOWED, Action, Actor, Role, project_and_role, project_for, require
 from milepost.storage import mappers
 from milepost.storage import repository as repo
 from milepost.storage.db import Session
@@ -233,12 +233,11 @@ def _unique_key(session: Session, project_id: int, parent_id: int | None, key: s
         raise InvalidInputError(Problem("duplicate_task", f"a task with key '{key}' already exists {where}", "key"))
 
 
-def _may_change(session: Session, actor: Actor, project_id: int, task: TaskRecord, fields: set[str]) -> None:
+def _may_change(session: Session, actor: Actor, role: Role, task: TaskRecord, fields: set[str]) -> None:
     """A manager changes anything; a member only the progress of tasks assigned to them."""
-    role = role_of(session, actor, project_id)
-    if role is not None and Action.EDIT in ALLOWED[role]:
+    if Action.EDIT in ALLOWED[role]:
         return
-    project_for(session, actor, project_id, Action.PROGRESS)  # 404 / 403 for others
+    require(role, Action.PROGRESS)  # a viewer may not
     if not fields <= PROGRESS_FIELDS:
         others = ", ".join(sorted(fields - PROGRESS_FIELDS))
         raise PermissionDeniedError(f"a project member may only report progress here, not change {others}")
@@ -279,11 +278,11 @@ def update_task(
     session: Session, actor: Actor, project_id: int, task_id: int, body: TaskUpdate, version: int | None = None
 ) -> dict[str, Any]:
     """Change the fields sent (``version``: from an If-Match header, else the body's)."""
-    project = project_for(session, actor, project_id, Action.READ)
+    project, role = project_and_role(session, actor, project_id, Action.READ)
     record = task_in(session, project_id, task_id)
     sent = body.model_dump(exclude_unset=True, by_alias=True)
     sent.pop("version", None)
-    _may_change(session, actor, project_id, record, set(sent))
+    _may_change(session, actor, role, record, set(sent))
     edits.expect_version(record, body.version or version, "task", lambda: view_of(session, record, project))
     summary = _is_summary(session, record)
     external_id = sent.pop("external_id", record.external_id)
