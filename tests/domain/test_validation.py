@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from milepost.domain.calendar import Calendar, WorkWeek, builtin_calendars
 from milepost.domain.duration import Duration
-from milepost.domain.project import Dependency, Project, Task
+from milepost.domain.project import Constraint, ConstraintType, Dependency, Project, Task, TaskType
 from milepost.domain.resource import Resource
-from milepost.domain.validation import validate_project
+from milepost.domain.validation import check_task_fields, validate_project
 
 
 def project(tasks: list[Task], links: list[tuple[str, str]], **kw: object) -> Project:
@@ -95,3 +98,52 @@ def test_a_project_is_validated_once_and_each_caller_gets_its_own_list() -> None
 def test_a_task_with_fields_to_check_is_checked_beside_plain_ones() -> None:
     tasks = [leaf("a"), leaf("b", percent_complete=150), Task("c", duration=Duration(-1)), leaf("d")]
     assert codes(project(tasks, [])) == ["invalid_progress", "negative_duration"]
+
+
+# Every field of a task, with values the checks accept and values they refuse: the
+# validation skips the per-task checks for tasks whose fields need none (most tasks of a
+# large plan), so a field a check reads must never be missing here.
+_DAY = st.sampled_from([None, datetime(2027, 1, 4, 8), datetime(2027, 1, 8, 17)])
+TASK_FIELDS: dict[str, st.SearchStrategy[object]] = {
+    "name": st.just("n"),
+    "parent": st.none(),
+    "duration": st.sampled_from([Duration(0), Duration(480), Duration(-1)]),
+    "milestone": st.booleans(),
+    "deliverable": st.booleans(),
+    "priority": st.sampled_from([0, 500, 1000, -1, 1001]),
+    "notes": st.just(""),
+    "external_id": st.none(),
+    "calendar": st.sampled_from([None, "standard", "nowhere"]),
+    "constraint": st.sampled_from(
+        [
+            None,
+            Constraint(ConstraintType.ASAP),
+            Constraint(ConstraintType.SNET),
+            Constraint(ConstraintType.MSO, datetime(2027, 1, 5)),
+            Constraint(ConstraintType.ASAP, datetime(2027, 1, 5)),
+        ]
+    ),
+    "deadline": _DAY,
+    "manual": st.booleans(),
+    "manual_start": _DAY,
+    "manual_finish": _DAY,
+    "percent_complete": st.sampled_from([0, 50, 100, -1, 101]),
+    "actual_start": _DAY,
+    "actual_finish": _DAY,
+    "task_type": st.sampled_from(list(TaskType)),
+    "effort_driven": st.booleans(),
+}
+
+
+def test_the_task_fields_strategy_covers_every_field() -> None:
+    assert set(TASK_FIELDS) == {f.name for f in fields(Task)} - {"key"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries(TASK_FIELDS))
+def test_validation_finds_every_problem_of_a_tasks_own_fields(values: dict[str, object]) -> None:
+    task = Task("a", **values)  # type: ignore[arg-type]
+    p = project([task], [])
+    expected = [x.code for x in check_task_fields(task, p.calendar_map)]
+    found = [x.code for x in validate_project(p)]
+    assert all(code in found for code in expected), (expected, found)
