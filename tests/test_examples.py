@@ -310,3 +310,26 @@ def test_schedule_views_are_consistent(scheduled: Scheduled) -> None:
         assert st.start <= st.finish, st.key
         assert sched.start_date <= st.start, st.key
         assert st.finish <= sched.finish_date, st.key
+
+
+# ---------------------------------------------------------------------- the web launch's team
+def test_the_web_launch_team_is_over_allocated_and_levelling_explains_the_slip() -> None:
+    """The story the example and the README tell: the logic meets the launch deadline,
+    the people don't; levelling delays the launch and names who each task waited for."""
+    from milepost.domain.levelling import LevelParams
+    from milepost.engine.load import Period, resource_load
+
+    project = milepost.load(EXAMPLES / "web-launch.yaml")
+    schedule = milepost.schedule(project)
+    assert "deadline_missed" not in {d.code for d in schedule.diagnostics}
+    over = resource_load(project, schedule, Period.WEEK).over
+    assert {o.resource for o in over} >= {"ben", "chen", "leo", "quinn"}
+
+    levelled = milepost.level(project, LevelParams())
+    assert levelled.schedule.finish_date > schedule.finish_date
+    assert ("deadline_missed", "launch") in {(d.code, d.task) for d in levelled.schedule.diagnostics}
+    assert not resource_load(project, levelled.schedule, Period.DAY).over
+    people = {r.key for r in project.resources}
+    waited = [d for d in levelled.delays.values() if d.resource is not None]
+    assert waited, "some task must wait for a person"
+    assert all(d.resource in people and d.delayed_by for d in waited)

@@ -74,6 +74,7 @@ def find_diagnostics(
     for i in np.flatnonzero((dl != NO_DATE) & (finish > dl)).tolist():
         t = tasks[i]
         late = net.calendars[net.project_calendar].work_between(int(dl[i]), int(finish[i]))
+        deadline = describe_moment(t.deadline, end_of_day=True) if t.deadline is not None else ""
         out.append(
             (
                 1,
@@ -82,7 +83,7 @@ def find_diagnostics(
                     "deadline_missed",
                     Severity.WARNING,
                     f"'{t.label}' finishes {to_datetime(int(finish[i])):%Y-%m-%d %H:%M}, "
-                    f"{describe_minutes(late, units)} after its deadline {t.deadline:%Y-%m-%d %H:%M}",
+                    f"{describe_minutes(late, units)} after its deadline {deadline}",
                     t.key,
                 ),
             )
