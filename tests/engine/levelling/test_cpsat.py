@@ -6,6 +6,7 @@ from itertools import pairwise
 
 import numpy as np
 from hypothesis import given, settings
+from ortools.sat.python import cp_model
 
 from milepost.engine.levelling import cpsat
 from milepost.engine.levelling.problem import Problem
@@ -46,3 +47,52 @@ def test_activities_that_clash_run_one_after_another() -> None:
     assert (result.makespan, result.optimal, result.lower_bound) == (6, True, 6)
     spans = sorted(zip(result.starts.tolist(), (result.starts + problem.duration).tolist(), strict=True))
     assert all(end <= start for (_, end), (start, _) in pairwise(spans))
+
+
+def _one_machine(durations: list[int], fixed: list[int] | None = None) -> Problem:
+    """Activities that all need the one unit of a single resource, no links."""
+    n, horizon = len(durations), sum(durations) + 1
+    return Problem(
+        np.array(durations),
+        np.ones((n, 1), dtype=np.int64),
+        np.full((1, horizon), 1),
+        np.full((n, 1), -1),
+        np.zeros((n, 1), dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+        np.array(fixed if fixed is not None else [-1] * n),
+        np.full(n, horizon),
+        np.zeros(n, dtype=np.int64),
+        np.full(n, -1),
+    )
+
+
+def _searches(problem: Problem, objective: str = "makespan", workers: int = 2) -> tuple[list[str], int]:
+    """The subsolvers and full-problem workers ``solve`` asks CP-SAT for."""
+    model, parameters = cp_model.CpModel(), cp_model.CpSolver().parameters
+    parameters.num_workers = workers
+    ends = [model.new_int_var(0, 10, f"e{j}") for j in range(problem.n) if problem.fixed[j] < 0]
+    if objective == "makespan":
+        cpsat._makespan_search(model, parameters, ends)
+    return list(parameters.subsolvers), parameters.num_full_subsolvers
+
+
+def test_a_small_makespan_problem_gets_two_complete_searches() -> None:
+    assert _searches(_one_machine([1] * cpsat.SMALL)) == (["no_lp", "split"], 2)
+
+
+def test_a_larger_one_keeps_the_neighbourhood_searches() -> None:
+    assert _searches(_one_machine([1] * (cpsat.SMALL + 1))) == (["no_lp"], 0)
+
+
+def test_one_worker_and_the_lateness_objective_keep_the_default_searches() -> None:
+    assert _searches(_one_machine([1, 2]), workers=1) == (["no_lp"], 0)
+    assert _searches(_one_machine([1, 2]), objective="lateness") == ([], 0)
+
+
+def test_fixed_activities_stay_put_under_the_split_search() -> None:
+    """The split search branches on the free activities only; a fixed one keeps its slot."""
+    problem = _one_machine([2, 3, 1, 4], fixed=[-1, 4, -1, -1])
+    result = cpsat.solve(problem, hint=np.array([0, 4, 2, 7]), time_limit=5.0)
+    assert result.starts[1] == 4
+    assert is_feasible(problem, result.starts) == []
+    assert (result.makespan, result.optimal, result.lower_bound) == (10, True, 10)
