@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from ortools.sat.python import cp_model
 
@@ -66,27 +67,39 @@ def _one_machine(durations: list[int], fixed: list[int] | None = None) -> Proble
     )
 
 
-def _searches(problem: Problem, objective: str = "makespan", workers: int = 2) -> tuple[list[str], int]:
-    """The subsolvers and full-problem workers ``solve`` asks CP-SAT for."""
-    model, parameters = cp_model.CpModel(), cp_model.CpSolver().parameters
-    parameters.num_workers = workers
-    ends = [model.new_int_var(0, 10, f"e{j}") for j in range(problem.n) if problem.fixed[j] < 0]
-    if objective == "makespan":
-        cpsat._makespan_search(model, parameters, ends)
-    return list(parameters.subsolvers), parameters.num_full_subsolvers
+def _searches(
+    monkeypatch: pytest.MonkeyPatch, problem: Problem, objective: str = "makespan", workers: int = 2
+) -> tuple[list[str], int]:
+    """The subsolvers and full-problem workers ``solve`` asks CP-SAT for (it then solves)."""
+    seen: list[tuple[list[str], int]] = []
+    search = cpsat._search
+
+    def recording(solver: cp_model.CpSolver, *args: object) -> cp_model.CpSolverStatus:
+        seen.append((list(solver.parameters.subsolvers), solver.parameters.num_full_subsolvers))
+        return search(solver, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cpsat, "_search", recording)
+    cpsat.solve(problem, objective=objective, workers=workers, time_limit=5.0)
+    (found,) = seen
+    return found
 
 
-def test_a_small_makespan_problem_gets_two_complete_searches() -> None:
-    assert _searches(_one_machine([1] * cpsat.SMALL)) == (["no_lp", "split"], 2)
+def test_a_small_makespan_problem_gets_two_complete_searches(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _searches(monkeypatch, _one_machine([1] * cpsat.SMALL)) == (["no_lp", "split"], 2)
 
 
-def test_a_larger_one_keeps_the_neighbourhood_searches() -> None:
-    assert _searches(_one_machine([1] * (cpsat.SMALL + 1))) == (["no_lp"], 0)
+def test_a_larger_one_keeps_the_neighbourhood_searches(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _searches(monkeypatch, _one_machine([1] * (cpsat.SMALL + 1))) == (["no_lp"], 0)
 
 
-def test_one_worker_and_the_lateness_objective_keep_the_default_searches() -> None:
-    assert _searches(_one_machine([1, 2]), workers=1) == (["no_lp"], 0)
-    assert _searches(_one_machine([1, 2]), objective="lateness") == ([], 0)
+def test_fixed_activities_do_not_count_as_activities_to_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = _one_machine([1] * (cpsat.SMALL + 2), fixed=[0, 1] + [-1] * cpsat.SMALL)
+    assert _searches(monkeypatch, problem) == (["no_lp", "split"], 2)
+
+
+def test_one_worker_and_the_lateness_objective_keep_the_default_searches(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _searches(monkeypatch, _one_machine([1, 2]), workers=1) == (["no_lp"], 0)
+    assert _searches(monkeypatch, _one_machine([1, 2]), objective="lateness") == ([], 0)
 
 
 def test_fixed_activities_stay_put_under_the_split_search() -> None:
