@@ -23,7 +23,7 @@ project: {name: Crew, start: 2027-03-01}
 calendars:
   alice-cal: {base: standard, exceptions: [{name: Alice away, date: 2027-03-10}]}
 resources:
-  - {key: alice, name: Alice <Ace>, rate: 85/h, email: alice@crew.test, calendar: alice-cal}
+  - {key: alice, name: Alice <Ace>, role: backend-engineer, rate: 85/h, email: alice@crew.test, calendar: alice-cal}
   - {key: bob, name: Bob, units: 50%}
 tasks:
   - {key: api, name: API, duration: 3d, assign: [alice]}
@@ -120,6 +120,7 @@ def test_the_page_lists_resources_calendars_and_their_load(site: Site) -> None:
     assert "<Ace>" not in html
     for shown in ("alice@crew.test", "85/h", "alice-cal", "50%", "Alice away (2027-03-10, off)"):
         assert shown in html, shown
+    assert "<td>backend-engineer</td>" in html  # a named person's role has a column of its own
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="histogram"') == 2
     alice = re.search(r'data-resource="alice".*?</svg>', html, re.S)
     assert alice is not None
