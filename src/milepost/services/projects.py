@@ -16,7 +16,7 @@ from milepost.io.planfile.convert import anchor_problem
 from milepost.io.planfile.entries import project_entry, read_project
 from milepost.schemas.projects import ProjectCreate, ProjectUpdate
 from milepost.services import audit, edits, tasks
-from milepost.services.access import Action, Actor, Role, project_for, role_of
+from milepost.services.access import Action, Actor, Role, project_and_role, project_for, role_of
 from milepost.services.exports import MEDIA_TYPES, check_suffix, export_bytes
 from milepost.storage import mappers
 from milepost.storage import repository as repo
@@ -26,9 +26,9 @@ from milepost.storage.models import MembershipRecord, ProjectRecord, TaskRecord
 MAX_IMPORT_BYTES = 50_000_000
 
 
-def project_view(session: Session, record: ProjectRecord, actor: Actor) -> dict[str, Any]:
-    """A project as the API shows it."""
-    role = role_of(session, actor, record.id)
+def project_view(session: Session, record: ProjectRecord, actor: Actor, role: Role | None = None) -> dict[str, Any]:
+    """A project as the API shows it (``role``: the actor's, when already known)."""
+    role = role or role_of(session, actor, record.id)
     return {
         "id": record.id,
         "version": record.version,
@@ -50,7 +50,8 @@ def list_projects(session: Session, actor: Actor, *, q: str = "", limit: int = 1
 
 def get_project(session: Session, actor: Actor, project_id: int) -> dict[str, Any]:
     """One project."""
-    return project_view(session, project_for(session, actor, project_id, Action.READ), actor)
+    record, role = project_and_role(session, actor, project_id, Action.READ)
+    return project_view(session, record, actor, role)
 
 
 def _settings(session: Session, data: dict[str, Any], project_id: int | None) -> dict[str, Any]:
