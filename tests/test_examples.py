@@ -29,9 +29,11 @@ import pytest
 
 import milepost
 from milepost.domain.duration import PercentLag
+from milepost.domain.levelling import LevelParams
 from milepost.domain.project import ConstraintType, Project
 from milepost.domain.schedule import Schedule, ScheduledTask
 from milepost.engine.calendars.days import DayResolver
+from milepost.engine.load import Period, resource_load
 from milepost.io.planfile import dump_plan, parse_plan
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -316,9 +318,6 @@ def test_schedule_views_are_consistent(scheduled: Scheduled) -> None:
 def test_the_web_launch_team_is_over_allocated_and_levelling_explains_the_slip() -> None:
     """The story the example and the README tell: the logic meets the launch deadline,
     the people don't; levelling delays the launch and names who each task waited for."""
-    from milepost.domain.levelling import LevelParams
-    from milepost.engine.load import Period, resource_load
-
     project = milepost.load(EXAMPLES / "web-launch.yaml")
     schedule = milepost.schedule(project)
     assert "deadline_missed" not in {d.code for d in schedule.diagnostics}
