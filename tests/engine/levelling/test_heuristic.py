@@ -21,14 +21,16 @@ from milepost.engine.levelling.fbi import mirrored
 from milepost.engine.levelling.heuristic import (
     _backwards,
     _children,
+    _decode,
     _evaluate,
     _evaluate_backwards,
     _Pool,
     default_schedules,
     level_heuristic,
 )
-from milepost.engine.levelling.problem import Problem
-from milepost.engine.levelling.sgs import is_feasible
+from milepost.engine.levelling.parallel import parallel_sgs
+from milepost.engine.levelling.problem import Problem, padded
+from milepost.engine.levelling.sgs import is_feasible, serial_sgs
 from milepost.io.psplib import read_psplib
 from tests.engine.levelling.problems import problems, random_lists, unbounded
 from tests.shared_data import shared
@@ -97,20 +99,23 @@ def test_children_keep_every_link_forwards_and_backwards(problem: Problem, seed:
     of the problem and of its mirror (where the children of the search are built)."""
     rng = np.random.default_rng(seed)
     parents = _evaluate(problem, mirrored(problem), random_lists(problem, 6, seed))
-    kids = _children(problem, parents, 8, rng, 0.3)
+    kids, mothers = _children(problem, parents, 8, rng, 0.3)
+    assert ((mothers >= 0) & (mothers < len(parents.spans))).all()
     assert respects_links(problem, kids)
     back = mirrored(problem)
     read_backwards = _backwards(problem, back, parents)
     assert respects_links(back, read_backwards.lists)
-    assert respects_links(back, _children(back, read_backwards, 8, rng, 0.3))
+    assert respects_links(back, _children(back, read_backwards, 8, rng, 0.3)[0])
 
 
 @settings(max_examples=60, deadline=None)
 @given(problems(), st.integers(0, 2**16))
 def test_a_child_scheduled_backwards_then_forwards_is_feasible(problem: Problem, seed: int) -> None:
+    """By the serial scheme or, for the children marked non-delay, the parallel one."""
     free = unbounded(problem)
     back = mirrored(free)
-    pool = _evaluate_backwards(free, back, random_lists(back, 3, seed))
+    non_delay = np.random.default_rng(seed).random(3) < 0.5
+    pool = _evaluate_backwards(free, back, random_lists(back, 3, seed), non_delay)
     assert respects_links(free, pool.lists)
     for starts, span in zip(pool.starts, pool.spans, strict=True):
         if span != heuristic.WORST:
@@ -118,12 +123,90 @@ def test_a_child_scheduled_backwards_then_forwards_is_feasible(problem: Problem,
             assert span == (starts + free.duration).max(initial=0)
 
 
+@settings(max_examples=40, deadline=None)
+@given(problems(), st.integers(0, 2**16))
+def test_each_list_is_decoded_by_the_scheme_it_is_marked_for(problem: Problem, seed: int) -> None:
+    lists = random_lists(problem, 4, seed)
+    non_delay = np.asarray([True, False, True, False])
+    batch = _decode(problem, lists, non_delay)
+    for k, row in enumerate(lists):
+        alone = parallel_sgs(problem, row) if non_delay[k] else serial_sgs(problem, row)
+        assert batch.starts[k].tolist() == alone.starts[0].tolist()
+        assert batch.unlevelled[k].tolist() == alone.unlevelled[0].tolist()
+        assert (batch.makespan[k], batch.failed[k]) == (alone.makespan[0], alone.failed[0])
+
+
+def one_person(tasks: int, chained: bool) -> Problem:
+    """``tasks`` one-slot activities on one resource of one unit: in a chain (the
+    resource costs nothing: not tight) or side by side (``tasks`` times the critical path)."""
+    preds = [[(j - 1, 1)] if chained and j else [] for j in range(tasks)]
+    pred, lag = padded(preds)
+    return Problem(
+        np.ones(tasks, np.int64),
+        np.ones((tasks, 1), np.int64),
+        np.ones((1, tasks + 1), np.int64),
+        pred,
+        lag,
+        np.zeros(tasks, np.int64),
+        np.full(tasks, -1, np.int64),
+        np.full(tasks, tasks + 1, np.int64),
+        np.zeros(tasks, np.int64),
+        np.full(tasks, -1, np.int64),
+    )
+
+
+@pytest.mark.parametrize(("chained", "share"), [(True, heuristic.NON_DELAY), (False, heuristic.NON_DELAY_TIGHT)])
+def test_tight_problems_decode_more_children_without_delay(
+    monkeypatch: pytest.MonkeyPatch, chained: bool, share: float
+) -> None:
+    marked: list[np.ndarray] = []
+    real = heuristic._evaluate_backwards
+
+    def spy(problem: Problem, back: Problem, lists: Any, non_delay: Any = None) -> Any:
+        marked.append(non_delay)
+        return real(problem, back, lists, non_delay)
+
+    monkeypatch.setattr(heuristic, "_evaluate_backwards", spy)
+    monkeypatch.setattr(heuristic, "INHERIT", 0.0)  # every child's scheme drawn with the share
+    level_heuristic(one_person(12, chained), schedules=1000, seed=1)
+    flags = np.concatenate(marked)
+    assert len(flags) > 300
+    assert abs(flags.mean() - share) < 0.06
+
+
+def test_children_inherit_their_mothers_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``INHERIT`` at 1 a child is decoded as its mother was: by the parallel scheme
+    exactly when she was (the priority rules' non-delay schedules start such lines)."""
+    seen: list[tuple[np.ndarray, np.ndarray]] = []
+    real_children, real_evaluate = heuristic._children, heuristic._evaluate_backwards
+
+    def children(problem: Problem, pool: _Pool, *args: Any) -> Any:
+        kids, mothers = real_children(problem, pool, *args)
+        seen.append((pool.non_delay[mothers], np.zeros(0, bool)))
+        return kids, mothers
+
+    def evaluate(problem: Problem, back: Problem, lists: Any, non_delay: Any = None) -> Any:
+        seen[-1] = (seen[-1][0], non_delay)
+        return real_evaluate(problem, back, lists, non_delay)
+
+    monkeypatch.setattr(heuristic, "_children", children)
+    monkeypatch.setattr(heuristic, "_evaluate_backwards", evaluate)
+    monkeypatch.setattr(heuristic, "INHERIT", 1.0)
+    level_heuristic(_problem_of(read_psplib(shared("psplib", "j30", "j301_1.sm")).project), schedules=1000, seed=1)
+    assert len(seen) > 5
+    for mothers, kids in seen:
+        assert kids.tolist() == mothers.tolist()
+    assert any(kids.any() for _, kids in seen)
+    assert not all(kids.all() for _, kids in seen)
+
+
 def test_the_pool_keeps_distinct_lists_and_the_newest_first_among_equals() -> None:
     n = 3
     lists = np.asarray([[0, 1, 2], [1, 0, 2], [2, 1, 0]])
 
     def pool(rows: list[int], spans: list[int]) -> _Pool:
-        return _Pool(lists[rows], np.asarray(spans), np.zeros((len(rows), n), np.int64), np.zeros((len(rows), n), bool))
+        empty = np.zeros((len(rows), n), np.int64)
+        return _Pool(lists[rows], np.asarray(spans), empty, empty.astype(bool), np.zeros(len(rows), bool))
 
     kept = pool([], [])
     kept.add(pool([0, 1], [5, 6]), 2)

@@ -23,6 +23,13 @@ for up to 400 activities and a fixed amount of work beyond (:func:`default_sched
    ranks first (in the survival, and as the best list the second phase starts from):
    the search keeps moving on a plateau of equal makespans instead of holding on to
    its oldest lists.
+4. some children are decoded by the parallel scheme in both passes (non-delay
+   schedules), the rest by the serial one.  Each list remembers its scheme; a child
+   takes its mother's half of the time (self-adaptation, as in Hartmann 2002, "A
+   self-adapting genetic algorithm for project scheduling under resource constraints",
+   NRL 49:433-448), otherwise the parallel scheme with a chance of ``NON_DELAY``, or
+   ``NON_DELAY_TIGHT`` on a tight problem (its best priority-rule schedule at least
+   ``TIGHT`` times its critical path), where non-delay schedules pay most.
 
 Everything random takes ``seed``; the same seed gives the same schedule.  A
 ``progress`` callback hears of every generation and may stop the search (the best
@@ -42,7 +49,7 @@ from milepost.engine.levelling.lists import RULES, rule_values, sampled_lists
 from milepost.engine.levelling.orders import lists_from_values
 from milepost.engine.levelling.parallel import parallel_sgs
 from milepost.engine.levelling.problem import Problem
-from milepost.engine.levelling.sgs import serial_sgs
+from milepost.engine.levelling.sgs import Batch, serial_sgs
 
 I64 = NDArray[np.int64]
 Bools = NDArray[np.bool_]
@@ -55,6 +62,15 @@ MIN_SCHEDULES = 10
 """The least default budget: the priority rules' schedules and two justified lists."""
 PHASE_ONE = 0.5
 NEIGHBOURHOOD = 4.0
+NON_DELAY = 0.2
+"""The share of the children decoded with the parallel scheme (non-delay schedules)."""
+NON_DELAY_TIGHT = 0.5
+"""The share on a tight problem: its best priority-rule makespan is ``TIGHT`` times its critical path or more."""
+TIGHT = 1.45
+INHERIT = 0.5
+"""The chance that a child is decoded as its mother was (self-adaptation, Hartmann 2002);
+otherwise the scheme is drawn with the share above."""
+NO = np.zeros(0, np.bool_)
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,13 +85,15 @@ class HeuristicResult:
 
 @dataclass
 class _Pool:
-    """Lists (forward, by start), makespans, schedules; best first, the newest first
-    among equal makespans (``born`` counts the schedules added, oldest first)."""
+    """Lists (forward, by start), makespans, schedules, whether each was decoded by the
+    parallel scheme; best first, the newest first among equal makespans (``born``
+    counts the schedules added, oldest first)."""
 
     lists: I64
     spans: I64
     starts: I64
     unlevelled: Bools
+    non_delay: Bools
     born: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
     added: int = 0
 
@@ -86,13 +104,14 @@ class _Pool:
         self.spans = np.concatenate([self.spans, other.spans])
         self.starts = np.concatenate([self.starts, other.starts])
         self.unlevelled = np.concatenate([self.unlevelled, other.unlevelled])
+        self.non_delay = np.concatenate([self.non_delay, other.non_delay])
         self.born = np.concatenate([self.born, self.added + np.arange(count)])
         self.added += count
         order = np.lexsort((-self.born, self.spans))
         _, first = np.unique(self.lists[order], axis=0, return_index=True)  # a list seen twice: its best rank
         keep = order[np.sort(first)][:size]
         self.lists, self.spans, self.born = self.lists[keep], self.spans[keep], self.born[keep]
-        self.starts, self.unlevelled = self.starts[keep], self.unlevelled[keep]
+        self.starts, self.unlevelled, self.non_delay = self.starts[keep], self.unlevelled[keep], self.non_delay[keep]
 
 
 def default_schedules(activities: int) -> int:
@@ -131,14 +150,14 @@ def level_heuristic(
     rng = np.random.default_rng(seed)
     back = mirrored(problem)
     rule_lists = lists_from_values(problem, np.stack([rule_values(problem, r) for r in RULES]))
-    best = _Pool(
-        rule_lists[:0], np.zeros(0, np.int64), np.zeros((0, problem.n), np.int64), np.zeros((0, problem.n), bool)
-    )
+    n = problem.n
+    best = _Pool(rule_lists[:0], np.zeros(0, np.int64), np.zeros((0, n), np.int64), np.zeros((0, n), bool), NO)
     used = 0
     for row in rule_lists:  # the parallel scheme: non-delay schedules, good on tight instances
         par = parallel_sgs(problem, row)
-        best.add(_Pool(row[None], np.asarray([par.makespan[0]]), par.starts, par.unlevelled), population)
+        best.add(_Pool(row[None], par.makespan, par.starts, par.unlevelled, np.ones(1, np.bool_)), population)
         used += 1
+    non_delay = NON_DELAY_TIGHT if best.spans.min() >= TIGHT * max(_critical_path(problem), 1) else NON_DELAY
     size = max(2, min(population, (schedules - used) // 3))
     first = np.concatenate([rule_lists, sampled_lists(problem, "lft", max(size - len(RULES), 0), rng)])[:size]
     best.add(_evaluate(problem, back, first), population)
@@ -159,8 +178,10 @@ def level_heuristic(
                 used += 3 * count
             continue
         count = min(population, (schedules - used) // 2)
-        kids = _children(back, _backwards(problem, back, best), count, rng, mutation)
-        best.add(_evaluate_backwards(problem, back, kids), population)
+        kids, mothers = _children(back, _backwards(problem, back, best), count, rng, mutation)
+        drawn = rng.random(count) < non_delay
+        marked = np.where(rng.random(count) < INHERIT, best.non_delay[mothers], drawn)
+        best.add(_evaluate_backwards(problem, back, kids, marked), population)
         used += 2 * count
     return HeuristicResult(best.starts[0].copy(), int(best.spans[0]), used, best.unlevelled[0].copy())
 
@@ -174,35 +195,59 @@ def _evaluate(problem: Problem, back: Problem, lists: I64) -> _Pool:
     spans = np.where(better, improved.makespan, np.where(first.failed, WORST, first.makespan))
     unlevelled = np.where(better[:, None], improved.unlevelled, first.unlevelled)
     order = starts.astype(np.float64) + 1e-6 * np.arange(problem.n)
-    return _Pool(lists_from_values(problem, order), spans, starts, unlevelled)
+    return _Pool(lists_from_values(problem, order), spans, starts, unlevelled, np.zeros(len(lists), np.bool_))
 
 
-def _evaluate_backwards(problem: Problem, back: Problem, lists: I64) -> _Pool:
+def _evaluate_backwards(problem: Problem, back: Problem, lists: I64, non_delay: Bools | None = None) -> _Pool:
     """Lists of the mirrored problem scheduled backwards (right-justified), then forwards in
-    the order of those starts (as the last pass of :func:`fbi.justify`): two schedules each."""
-    right = serial_sgs(back, lists)
+    the order of those starts (as the last pass of :func:`fbi.justify`): two schedules each,
+    by the parallel scheme for the lists marked ``non_delay``, by the serial one otherwise."""
+    marked = np.zeros(len(lists), np.bool_) if non_delay is None else non_delay
+    right = _decode(back, lists, marked)
     shifted = problem.horizon - right.starts - problem.duration  # back to forward time
-    left = serial_sgs(problem, lists_from_values(problem, shifted.astype(np.float64)))
+    left = _decode(problem, lists_from_values(problem, shifted.astype(np.float64)), marked)
     spans = np.where(left.failed, WORST, left.makespan)
     order = left.starts.astype(np.float64) + 1e-6 * np.arange(problem.n)
-    return _Pool(lists_from_values(problem, order), spans, left.starts, left.unlevelled)
+    return _Pool(lists_from_values(problem, order), spans, left.starts, left.unlevelled, marked)
+
+
+def _decode(problem: Problem, lists: I64, non_delay: Bools) -> Batch:
+    """Each list by the serial scheme, or by the parallel one where ``non_delay`` says so."""
+    if not non_delay.any():
+        return serial_sgs(problem, lists)
+    one = [parallel_sgs if marked else serial_sgs for marked in non_delay.tolist()]
+    rows = [scheme(problem, row) for scheme, row in zip(one, lists, strict=True)]
+    return Batch(
+        np.concatenate([r.starts for r in rows]),
+        np.concatenate([r.makespan for r in rows]),
+        np.concatenate([r.failed for r in rows]),
+        np.concatenate([r.unlevelled for r in rows]),
+    )
+
+
+def _critical_path(problem: Problem) -> int:
+    """The makespan without resources."""
+    return int((problem.earliest + problem.duration).max(initial=0))
 
 
 def _backwards(problem: Problem, back: Problem, pool: _Pool) -> _Pool:
     """The pool with each list read backwards: the mirrored problem's list by decreasing finish."""
     finish = (pool.starts + problem.duration).astype(np.float64)
     lists = lists_from_values(back, 1e-6 * np.arange(problem.n) - finish)
-    return _Pool(lists, pool.spans, pool.starts, pool.unlevelled)
+    return _Pool(lists, pool.spans, pool.starts, pool.unlevelled, pool.non_delay)
 
 
-def _children(problem: Problem, pool: _Pool, count: int, rng: np.random.Generator, mutation: float) -> I64:
-    """Two-point crossover of tournament-chosen parents, then a light random shuffle."""
+def _children(problem: Problem, pool: _Pool, count: int, rng: np.random.Generator, mutation: float) -> tuple[I64, I64]:
+    """Two-point crossover of tournament-chosen parents, then a light random shuffle; the
+    children and their mothers (rows of ``pool``)."""
     n = problem.n
     size = len(pool.spans)
     kids = np.empty((count, n), dtype=np.int64)
+    mothers = np.empty(count, dtype=np.int64)
     for k in range(count):
         a, b = rng.integers(0, size, 2), rng.integers(0, size, 2)
-        mother = pool.lists[a[np.argmin(pool.spans[a])]]
+        mothers[k] = a[np.argmin(pool.spans[a])]
+        mother = pool.lists[mothers[k]]
         father = pool.lists[b[np.argmin(pool.spans[b])]]
         # two-point crossover (Hartmann 1998): the mother's head and tail, the father's order between
         q1, q2 = sorted(int(x) for x in rng.integers(0, n + 1, 2))
@@ -214,4 +259,4 @@ def _children(problem: Problem, pool: _Pool, count: int, rng: np.random.Generato
         kids[k] = np.concatenate([head, middle, mother[~taken[mother]]])
     position = np.argsort(kids, axis=1).astype(np.float64)
     noise = (rng.random(position.shape) < mutation) * rng.normal(0.0, 3.0, position.shape)
-    return lists_from_values(problem, position + noise)
+    return lists_from_values(problem, position + noise), mothers
