@@ -162,7 +162,7 @@ def test_tight_problems_decode_more_children_without_delay(
     marked: list[np.ndarray] = []
     real = heuristic._evaluate_backwards
 
-    def spy(problem: Problem, back: Problem, lists: Any, non_delay: Any = None) -> Any:
+    def spy(problem: Problem, back: Problem, lists: Any, non_delay: Any) -> Any:
         marked.append(non_delay)
         return real(problem, back, lists, non_delay)
 
@@ -185,7 +185,7 @@ def test_children_inherit_their_mothers_scheme(monkeypatch: pytest.MonkeyPatch) 
         seen.append((pool.non_delay[mothers], np.zeros(0, bool)))
         return kids, mothers
 
-    def evaluate(problem: Problem, back: Problem, lists: Any, non_delay: Any = None) -> Any:
+    def evaluate(problem: Problem, back: Problem, lists: Any, non_delay: Any) -> Any:
         seen[-1] = (seen[-1][0], non_delay)
         return real_evaluate(problem, back, lists, non_delay)
 

@@ -70,7 +70,6 @@ TIGHT = 1.45
 INHERIT = 0.5
 """The chance that a child is decoded as its mother was (self-adaptation, Hartmann 2002);
 otherwise the scheme is drawn with the share above."""
-NO = np.zeros(0, np.bool_)
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,7 +150,9 @@ def level_heuristic(
     back = mirrored(problem)
     rule_lists = lists_from_values(problem, np.stack([rule_values(problem, r) for r in RULES]))
     n = problem.n
-    best = _Pool(rule_lists[:0], np.zeros(0, np.int64), np.zeros((0, n), np.int64), np.zeros((0, n), bool), NO)
+    best = _Pool(
+        rule_lists[:0], np.zeros(0, np.int64), np.zeros((0, n), np.int64), np.zeros((0, n), bool), np.zeros(0, bool)
+    )
     used = 0
     for row in rule_lists:  # the parallel scheme: non-delay schedules, good on tight instances
         par = parallel_sgs(problem, row)
@@ -198,17 +199,16 @@ def _evaluate(problem: Problem, back: Problem, lists: I64) -> _Pool:
     return _Pool(lists_from_values(problem, order), spans, starts, unlevelled, np.zeros(len(lists), np.bool_))
 
 
-def _evaluate_backwards(problem: Problem, back: Problem, lists: I64, non_delay: Bools | None = None) -> _Pool:
+def _evaluate_backwards(problem: Problem, back: Problem, lists: I64, non_delay: Bools) -> _Pool:
     """Lists of the mirrored problem scheduled backwards (right-justified), then forwards in
     the order of those starts (as the last pass of :func:`fbi.justify`): two schedules each,
     by the parallel scheme for the lists marked ``non_delay``, by the serial one otherwise."""
-    marked = np.zeros(len(lists), np.bool_) if non_delay is None else non_delay
-    right = _decode(back, lists, marked)
+    right = _decode(back, lists, non_delay)
     shifted = problem.horizon - right.starts - problem.duration  # back to forward time
-    left = _decode(problem, lists_from_values(problem, shifted.astype(np.float64)), marked)
+    left = _decode(problem, lists_from_values(problem, shifted.astype(np.float64)), non_delay)
     spans = np.where(left.failed, WORST, left.makespan)
     order = left.starts.astype(np.float64) + 1e-6 * np.arange(problem.n)
-    return _Pool(lists_from_values(problem, order), spans, left.starts, left.unlevelled, marked)
+    return _Pool(lists_from_values(problem, order), spans, left.starts, left.unlevelled, non_delay)
 
 
 def _decode(problem: Problem, lists: I64, non_delay: Bools) -> Batch:
