@@ -158,7 +158,7 @@ def level_heuristic(
         par = parallel_sgs(problem, row)
         best.add(_Pool(row[None], par.makespan, par.starts, par.unlevelled, np.ones(1, np.bool_)), population)
         used += 1
-    non_delay = NON_DELAY_TIGHT if best.spans.min() >= TIGHT * max(_critical_path(problem), 1) else NON_DELAY
+    non_delay = NON_DELAY_TIGHT if best.spans.min() >= TIGHT * max(problem.critical_path, 1) else NON_DELAY
     size = max(2, min(population, (schedules - used) // 3))
     first = np.concatenate([rule_lists, sampled_lists(problem, "lft", max(size - len(RULES), 0), rng)])[:size]
     best.add(_evaluate(problem, back, first), population)
@@ -223,11 +223,6 @@ def _decode(problem: Problem, lists: I64, non_delay: Bools) -> Batch:
         np.concatenate([r.failed for r in rows]),
         np.concatenate([r.unlevelled for r in rows]),
     )
-
-
-def _critical_path(problem: Problem) -> int:
-    """The makespan without resources."""
-    return int((problem.earliest + problem.duration).max(initial=0))
 
 
 def _backwards(problem: Problem, back: Problem, pool: _Pool) -> _Pool:

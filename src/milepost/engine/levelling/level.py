@@ -115,7 +115,7 @@ def _heuristic(problem: Problem, params: LevelParams, report: Reporter) -> tuple
 
 def _lower_bound(problem: Problem) -> int:
     """The critical path, and for each resource the work it must do at its top capacity."""
-    cpm = int((problem.earliest + problem.duration).max(initial=0))
+    cpm = problem.critical_path
     work = (problem.demand * problem.duration[:, None]).sum(axis=0)
     top = problem.capacity.max(axis=1, initial=0)
     energy = int(np.max(np.ceil(work / np.maximum(top, 1)), initial=0)) if len(top) else 0

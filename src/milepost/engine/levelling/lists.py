@@ -53,7 +53,7 @@ def _total_successors(problem: Problem) -> list[int]:
 def rule_values(problem: Problem, rule: str) -> F64:
     """Priority values of ``rule`` (smaller goes first)."""
     es = problem.earliest
-    cpm = int((es + problem.duration).max(initial=0))
+    cpm = problem.critical_path
     ls = latest_starts(problem, cpm)
     lft = (ls + problem.duration).astype(np.float64)
     if rule == "lft":

@@ -147,6 +147,11 @@ class Problem:
         es.flags.writeable = False
         return es
 
+    @cached_property
+    def critical_path(self) -> int:
+        """The makespan without resources: the latest finish of the earliest starts."""
+        return int((self.earliest + self.duration).max(initial=0))
+
     def with_horizon(self, horizon: int) -> Problem:
         """The same problem with the capacity profile cut or extended (repeating its last slot)."""
         cap = self.capacity
