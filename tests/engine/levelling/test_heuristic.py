@@ -20,10 +20,12 @@ from milepost.engine.levelling import fbi, heuristic
 from milepost.engine.levelling.fbi import mirrored
 from milepost.engine.levelling.heuristic import (
     _backwards,
+    _busiest,
     _children,
     _decode,
     _evaluate,
     _evaluate_backwards,
+    _peak_crossover,
     _Pool,
     default_schedules,
     level_heuristic,
@@ -106,6 +108,78 @@ def test_children_keep_every_link_forwards_and_backwards(problem: Problem, seed:
     read_backwards = _backwards(problem, back, parents)
     assert respects_links(back, read_backwards.lists)
     assert respects_links(back, _children(back, read_backwards, 8, rng, 0.3)[0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems(), st.integers(0, 2**16))
+def test_a_pool_read_backwards_holds_the_mirrored_schedules(problem: Problem, seed: int) -> None:
+    """The children are bred from the schedules in the mirrored problem's time (where the
+    peak crossover reads the mother's busiest stretch): each is feasible there."""
+    free = unbounded(problem)
+    back = mirrored(free)
+    pool = _evaluate(free, back, random_lists(free, 4, seed))
+    read_backwards = _backwards(free, back, pool)
+    for forward, backward, span in zip(pool.starts, read_backwards.starts, pool.spans, strict=True):
+        if span != heuristic.WORST:
+            assert is_feasible(back, backward) == []
+            assert (backward + free.duration).tolist() == (free.horizon - forward).tolist()
+
+
+def one_resource(capacity: list[int], durations: list[int], demands: list[int]) -> Problem:
+    """Unlinked activities on one resource with the given capacity per slot."""
+    n = len(durations)
+    pred, lag = padded([[] for _ in range(n)])
+    return Problem(
+        np.asarray(durations, np.int64),
+        np.asarray(demands, np.int64)[:, None],
+        np.asarray([capacity], np.int64),
+        pred,
+        lag,
+        np.zeros(n, np.int64),
+        np.full(n, -1, np.int64),
+        np.full(n, len(capacity), np.int64),
+        np.zeros(n, np.int64),
+        np.full(n, -1, np.int64),
+    )
+
+
+def room_of(problem: Problem) -> np.ndarray:
+    return np.where(problem.capacity > 0, 1.0 / np.maximum(problem.capacity, 1), 0.0)
+
+
+def test_the_busiest_stretch_is_where_most_capacity_is_used() -> None:
+    # capacity 4: 1 unit in slots 0-1, 3 units in slots 2-4, 2 units in slots 5-9
+    durations, demands, starts = [2, 3, 5], [1, 3, 2], np.asarray([0, 2, 5])
+    problem = one_resource([4] * 12, durations, demands)
+    assert _busiest(problem, room_of(problem), starts, 10, 3) == 2
+    assert _busiest(problem, room_of(problem), starts, 10, 2) == 2  # the first of equal stretches
+    assert _busiest(problem, room_of(problem), starts, 10, 10) == 0
+    # units against capacity: 2 of 2 in slots 5-9 weigh more than 3 of 4
+    thin = one_resource([4] * 5 + [2] * 5 + [4] * 2, durations, demands)
+    assert _busiest(thin, room_of(thin), starts, 10, 3) == 5
+    # a slot without capacity counts as unused
+    closed = one_resource([4, 4, 0, 0, 0] + [4] * 7, durations, demands)
+    assert _busiest(closed, room_of(closed), starts, 10, 3) == 5
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(), st.integers(0, 2**16), st.floats(0.05, 0.6))
+def test_a_peak_child_keeps_the_mothers_busiest_stretch_in_her_order(problem: Problem, seed: int, share: float) -> None:
+    """The activities that start in the mother's busiest stretch follow each other in the
+    child in her order; the ones that start before come first and the ones after last,
+    each in the father's order."""
+    pool = _evaluate(problem, mirrored(problem), random_lists(problem, 2, seed))
+    starts, mother, father = pool.starts[0], pool.lists[0], pool.lists[1]
+    room = room_of(problem)
+    kid = _peak_crossover(problem, room, starts, mother, father, share)
+    assert sorted(kid.tolist()) == list(range(problem.n))
+    span = int(min((starts + problem.duration).max(initial=0), problem.horizon))
+    length = max(1, int(span * share))
+    begin = _busiest(problem, room, starts, span, length)
+    before = [j for j in father.tolist() if starts[j] < begin]
+    peak = [j for j in mother.tolist() if begin <= starts[j] < begin + length]
+    after = [j for j in father.tolist() if starts[j] >= begin + length]
+    assert kid.tolist() == before + peak + after
 
 
 @settings(max_examples=60, deadline=None)

@@ -11,8 +11,12 @@ for up to 400 activities and a fixed amount of work beyond (:func:`default_sched
    justified forwards and backwards (:mod:`fbi`);
 3. the population evolves (Hartmann 1998, "A competitive genetic algorithm for
    resource-constrained project scheduling", NRL 45:733-750): two parents chosen by
-   tournament give a child by two-point crossover of their lists, a few positions are
-   perturbed, the child is scheduled, and the best lists survive.  A parent's list is
+   tournament give a child by the peak crossover of Valls, Ballestín & Quintanilla
+   (2008, "A hybrid genetic algorithm for the resource-constrained project scheduling
+   problem", EJOR 185:495-508): the child keeps the mother's busiest stretch of time
+   (the activities that start where her resources are used most, in her order) and
+   takes the rest in the father's order; a few positions are perturbed, the child is
+   scheduled, and the best lists survive.  A parent's list is
    its schedule read backwards (decreasing finish times), so a child is scheduled
    backwards (right-justified), then forwards in the order of those starts: two
    schedules, the second half of a double justification, where scheduling a forward
@@ -52,6 +56,7 @@ from milepost.engine.levelling.problem import Problem
 from milepost.engine.levelling.sgs import Batch, serial_sgs
 
 I64 = NDArray[np.int64]
+F64 = NDArray[np.float64]
 Bools = NDArray[np.bool_]
 WORST = np.iinfo(np.int64).max
 SCHEDULES = 1000
@@ -70,6 +75,9 @@ TIGHT = 1.45
 INHERIT = 0.5
 """The chance that a child is decoded as its mother was (self-adaptation, Hartmann 2002);
 otherwise the scheme is drawn with the share above."""
+PEAK = (0.1, 0.4)
+"""The length of the mother's busiest stretch a child keeps (peak crossover), drawn
+uniformly between these shares of her makespan."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -226,32 +234,60 @@ def _decode(problem: Problem, lists: I64, non_delay: Bools) -> Batch:
 
 
 def _backwards(problem: Problem, back: Problem, pool: _Pool) -> _Pool:
-    """The pool with each list read backwards: the mirrored problem's list by decreasing finish."""
-    finish = (pool.starts + problem.duration).astype(np.float64)
-    lists = lists_from_values(back, 1e-6 * np.arange(problem.n) - finish)
-    return _Pool(lists, pool.spans, pool.starts, pool.unlevelled, pool.non_delay)
+    """The pool read backwards: each schedule in the mirrored problem's time, its list by
+    decreasing finish (the mirrored starts)."""
+    mirrored_starts = problem.horizon - pool.starts - problem.duration
+    lists = lists_from_values(back, mirrored_starts + 1e-6 * np.arange(problem.n))
+    return _Pool(lists, pool.spans, mirrored_starts, pool.unlevelled, pool.non_delay)
 
 
 def _children(problem: Problem, pool: _Pool, count: int, rng: np.random.Generator, mutation: float) -> tuple[I64, I64]:
-    """Two-point crossover of tournament-chosen parents, then a light random shuffle; the
-    children and their mothers (rows of ``pool``)."""
+    """Peak crossover of tournament-chosen parents, then a light random shuffle; the
+    children and their mothers (rows of ``pool``, whose schedules are in ``problem``'s time)."""
     n = problem.n
     size = len(pool.spans)
     kids = np.empty((count, n), dtype=np.int64)
     mothers = np.empty(count, dtype=np.int64)
+    room = np.divide(1.0, problem.capacity, out=np.zeros(problem.capacity.shape), where=problem.capacity > 0)
     for k in range(count):
         a, b = rng.integers(0, size, 2), rng.integers(0, size, 2)
         mothers[k] = a[np.argmin(pool.spans[a])]
-        mother = pool.lists[mothers[k]]
         father = pool.lists[b[np.argmin(pool.spans[b])]]
-        # two-point crossover (Hartmann 1998): the mother's head and tail, the father's order between
-        q1, q2 = sorted(int(x) for x in rng.integers(0, n + 1, 2))
-        head = mother[:q1]
-        taken = np.zeros(n, dtype=bool)
-        taken[head] = True
-        middle = father[~taken[father]][: q2 - q1]
-        taken[middle] = True
-        kids[k] = np.concatenate([head, middle, mother[~taken[mother]]])
+        share = rng.uniform(*PEAK)
+        kids[k] = _peak_crossover(problem, room, pool.starts[mothers[k]], pool.lists[mothers[k]], father, share)
     position = np.argsort(kids, axis=1).astype(np.float64)
     noise = (rng.random(position.shape) < mutation) * rng.normal(0.0, 3.0, position.shape)
     return lists_from_values(problem, position + noise), mothers
+
+
+def _peak_crossover(problem: Problem, room: F64, starts: I64, mother: I64, father: I64, share: float) -> I64:
+    """The peak crossover of Valls, Ballestín & Quintanilla (2008): the child keeps, in the
+    mother's order, the activities that start in her busiest stretch of time (``share``
+    of her makespan, where resources are used most against ``room``, the inverse
+    capacity), the part of her schedule most worth keeping; the activities that start
+    before it come first and those after it last, each in the father's order."""
+    n = problem.n
+    span = int(min((starts + problem.duration).max(initial=0), problem.horizon))
+    length = max(1, int(span * share))
+    begin = _busiest(problem, room, starts, span, length)
+    part = np.where(starts < begin, 0, np.where(starts < begin + length, 1, 2))
+    mother_rank, father_rank = np.empty(n, np.int64), np.empty(n, np.int64)
+    mother_rank[mother] = np.arange(n)
+    father_rank[father] = np.arange(n)
+    return np.argsort(part * n + np.where(part == 1, mother_rank, father_rank), kind="stable")
+
+
+def _busiest(problem: Problem, room: F64, starts: I64, span: int, length: int) -> int:
+    """The first slot of the ``length`` slots of ``[0, span)`` where the schedule uses the
+    most of its resources (units used over capacity, summed over the resources)."""
+    if span <= length:
+        return 0
+    jobs, resources = np.nonzero(problem.demand)
+    units = problem.demand[jobs, resources].astype(np.float64)
+    count = problem.demand.shape[1]
+    begin = np.clip(starts[jobs], 0, span) * count + resources
+    end = np.clip(starts[jobs] + problem.duration[jobs], 0, span) * count + resources
+    change = np.bincount(begin, units, (span + 1) * count) - np.bincount(end, units, (span + 1) * count)
+    used = np.cumsum(change.reshape(span + 1, count), axis=0)[:span]
+    load = np.concatenate([[0.0], np.cumsum((used * room[:, :span].T).sum(axis=1))])
+    return int(np.argmax(load[length:] - load[:-length]))
