@@ -6,6 +6,7 @@ import json
 
 import orjson
 import pytest
+import sqlalchemy
 from fastapi.testclient import TestClient
 
 import milepost
@@ -196,3 +197,37 @@ def test_a_new_project_needs_a_start_or_a_finish_and_says_which_field(client: Te
     assert [(p["code"], p["path"]) for p in refused.json()["problems"]] == [("project_anchor", "finish")]
     assert "not both" in refused.json()["problems"][0]["message"]
     assert client.get(f"{API}/projects", headers=owner.headers).json()["total"] == 0
+
+
+def test_the_project_list_has_each_role_and_task_count_in_a_fixed_number_of_queries(
+    client: TestClient, db: Database, owner: User
+) -> None:
+    admin = make_user(db, "ada@example.com", admin=True)
+    viewer = make_user(db, "vic@example.com")
+    imported = import_example(client, owner)
+    empty = client.post(f"{API}/projects", json={"name": "Empty", "start": "2027-03-01"}, headers=owner.headers).json()
+    shared_with = client.post(
+        f"{API}/projects/{empty['id']}/members", json={"user_id": viewer.id, "role": "viewer"}, headers=owner.headers
+    )
+    assert shared_with.status_code == 201, shared_with.text
+    statements: list[str] = []
+
+    def listed(user: User) -> dict[int, tuple[str, int]]:
+        statements.clear()
+        reply = client.get(f"{API}/projects", headers=user.headers)
+        assert reply.status_code == 200, reply.text
+        return {p["id"]: (p["role"], p["tasks"]) for p in reply.json()["items"]}
+
+    app_engine = client.app.state.engine  # type: ignore[attr-defined]
+    sqlalchemy.event.listen(app_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    tasks = imported["tasks"]
+    assert tasks > 30
+    assert listed(owner) == {imported["id"]: ("owner", tasks), empty["id"]: ("owner", 0)}
+    for_two = len(statements)
+    assert for_two > 0
+    assert listed(viewer) == {empty["id"]: ("viewer", 0)}
+    assert listed(admin) == {imported["id"]: ("owner", tasks), empty["id"]: ("owner", 0)}
+    for _ in range(5):
+        client.post(f"{API}/projects", json={"name": "More", "start": "2027-03-01"}, headers=owner.headers)
+    assert len(listed(owner)) == 7
+    assert len(statements) == for_two  # not one more query per project

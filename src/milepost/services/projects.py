@@ -16,7 +16,7 @@ from milepost.io.planfile.convert import anchor_problem
 from milepost.io.planfile.entries import project_entry, read_project
 from milepost.schemas.projects import ProjectCreate, ProjectUpdate
 from milepost.services import audit, edits, tasks
-from milepost.services.access import Action, Actor, Role, project_and_role, project_for, role_of
+from milepost.services.access import Action, Actor, Role, project_and_role, project_for, role_in, role_of
 from milepost.services.exports import MEDIA_TYPES, check_suffix, export_bytes
 from milepost.storage import mappers
 from milepost.storage import repository as repo
@@ -26,9 +26,14 @@ from milepost.storage.models import MembershipRecord, ProjectRecord, TaskRecord
 MAX_IMPORT_BYTES = 50_000_000
 
 
-def project_view(session: Session, record: ProjectRecord, actor: Actor, role: Role | None = None) -> dict[str, Any]:
-    """A project as the API shows it (``role``: the actor's, when already known)."""
+def project_view(
+    session: Session, record: ProjectRecord, actor: Actor, role: Role | None = None, tasks: int | None = None
+) -> dict[str, Any]:
+    """A project as the API shows it (``role``: the actor's, ``tasks``: how many it has,
+    when already known)."""
     role = role or role_of(session, actor, record.id)
+    if tasks is None:
+        tasks = repo.count(session, TaskRecord, TaskRecord.project_id == record.id)
     return {
         "id": record.id,
         "version": record.version,
@@ -36,7 +41,7 @@ def project_view(session: Session, record: ProjectRecord, actor: Actor, role: Ro
         "name": record.name,
         "role": (role or Role.VIEWER).value,
         "settings": project_entry(mappers.project_settings(record)),
-        "tasks": repo.count(session, TaskRecord, TaskRecord.project_id == record.id),
+        "tasks": tasks,
         "created_at": record.created_at.replace(tzinfo=UTC),  # stored as naive UTC; a 409's 'current' shows it too
     }
 
@@ -44,7 +49,7 @@ def project_view(session: Session, record: ProjectRecord, actor: Actor, role: Ro
 def list_projects(session: Session, actor: Actor, *, q: str = "", limit: int = 100, offset: int = 0) -> dict[str, Any]:
     """The projects the caller is a member of (an admin: all), by name."""
     found, total = repo.projects_of(session, None if actor.is_admin else actor.user_id, q, limit, offset)
-    items = [project_view(session, r, actor) for r in found]
+    items = [project_view(session, r, actor, role_in(actor, member), count) for r, member, count in found]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, delete, func, insert, inspect, or_, select, update
+from sqlalchemy import DateTime, delete, func, insert, inspect, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -158,18 +158,26 @@ def project_with_role(session: Session, project_id: int, user_id: int) -> tuple[
 
 def projects_of(
     session: Session, user_id: int | None, q: str, limit: int, offset: int
-) -> tuple[list[ProjectRecord], int]:
-    """Projects the user is a member of (every project for ``None``: an admin), by name."""
-    query = select(ProjectRecord)
-    if user_id is not None:
-        query = query.join(MembershipRecord, MembershipRecord.project_id == ProjectRecord.id).where(
-            MembershipRecord.user_id == user_id
+) -> tuple[list[tuple[ProjectRecord, str | None, int]], int]:
+    """Projects the user is a member of (every project for ``None``: an admin), oldest
+    first, each with the user's role on it (``None`` for an admin) and its number of
+    tasks, in one query (and one more for the total)."""
+    tasks = (
+        select(func.count()).select_from(TaskRecord).where(TaskRecord.project_id == ProjectRecord.id).scalar_subquery()
+    )
+    if user_id is None:
+        query = select(ProjectRecord, null(), tasks)
+    else:
+        query = (
+            select(ProjectRecord, MembershipRecord.role, tasks)
+            .join(MembershipRecord, MembershipRecord.project_id == ProjectRecord.id)
+            .where(MembershipRecord.user_id == user_id)
         )
     if q:
         query = query.where(ProjectRecord.name.icontains(q, autoescape=True))
     total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    found = session.scalars(query.order_by(ProjectRecord.id).limit(limit).offset(offset)).all()
-    return list(found), total
+    rows = session.execute(query.order_by(ProjectRecord.id).limit(limit).offset(offset)).all()
+    return [(record, role, int(count)) for record, role, count in rows], total
 
 
 Credential = TypeVar("Credential", ApiTokenRecord, LoginSessionRecord)
