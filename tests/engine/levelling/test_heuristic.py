@@ -125,10 +125,13 @@ def test_a_pool_read_backwards_holds_the_mirrored_schedules(problem: Problem, se
             assert (backward + free.duration).tolist() == (free.horizon - forward).tolist()
 
 
-def one_resource(capacity: list[int], durations: list[int], demands: list[int]) -> Problem:
-    """Unlinked activities on one resource with the given capacity per slot."""
+def one_resource(
+    capacity: list[int], durations: list[int], demands: list[int], preds: list[list[tuple[int, int]]] | None = None
+) -> Problem:
+    """Activities on one resource with the given capacity per slot, unlinked unless
+    ``preds`` says (per activity: ``(predecessor, start-to-start lag)``)."""
     n = len(durations)
-    pred, lag = padded([[] for _ in range(n)])
+    pred, lag = padded(preds or [[] for _ in range(n)])
     return Problem(
         np.asarray(durations, np.int64),
         np.asarray(demands, np.int64)[:, None],
@@ -214,19 +217,7 @@ def one_person(tasks: int, chained: bool) -> Problem:
     """``tasks`` one-slot activities on one resource of one unit: in a chain (the
     resource costs nothing: not tight) or side by side (``tasks`` times the critical path)."""
     preds = [[(j - 1, 1)] if chained and j else [] for j in range(tasks)]
-    pred, lag = padded(preds)
-    return Problem(
-        np.ones(tasks, np.int64),
-        np.ones((tasks, 1), np.int64),
-        np.ones((1, tasks + 1), np.int64),
-        pred,
-        lag,
-        np.zeros(tasks, np.int64),
-        np.full(tasks, -1, np.int64),
-        np.full(tasks, tasks + 1, np.int64),
-        np.zeros(tasks, np.int64),
-        np.full(tasks, -1, np.int64),
-    )
+    return one_resource([1] * (tasks + 1), [1] * tasks, [1] * tasks, preds)
 
 
 @pytest.mark.parametrize(("chained", "share"), [(True, heuristic.NON_DELAY), (False, heuristic.NON_DELAY_TIGHT)])
