@@ -154,15 +154,28 @@ def test_the_busiest_stretch_is_where_most_capacity_is_used() -> None:
     # capacity 4: 1 unit in slots 0-1, 3 units in slots 2-4, 2 units in slots 5-9
     durations, demands, starts = [2, 3, 5], [1, 3, 2], np.asarray([0, 2, 5])
     problem = one_resource([4] * 12, durations, demands)
-    assert _busiest(problem, room_of(problem), starts, 10, 3) == 2
-    assert _busiest(problem, room_of(problem), starts, 10, 2) == 2  # the first of equal stretches
-    assert _busiest(problem, room_of(problem), starts, 10, 10) == 0
+    assert _busiest(problem, room_of(problem), starts, 0, 10, 3) == 2
+    assert _busiest(problem, room_of(problem), starts, 0, 10, 2) == 2  # the first of equal stretches
+    assert _busiest(problem, room_of(problem), starts, 0, 10, 10) == 0
+    assert _busiest(problem, room_of(problem), starts + 2, 2, 12, 3) == 4  # within [first, last)
     # units against capacity: 2 of 2 in slots 5-9 weigh more than 3 of 4
     thin = one_resource([4] * 5 + [2] * 5 + [4] * 2, durations, demands)
-    assert _busiest(thin, room_of(thin), starts, 10, 3) == 5
+    assert _busiest(thin, room_of(thin), starts, 0, 10, 3) == 5
     # a slot without capacity counts as unused
     closed = one_resource([4, 4, 0, 0, 0] + [4] * 7, durations, demands)
-    assert _busiest(closed, room_of(closed), starts, 10, 3) == 5
+    assert _busiest(closed, room_of(closed), starts, 0, 10, 3) == 5
+
+
+def test_the_stretch_is_a_share_of_the_schedule_wherever_it_lies() -> None:
+    """A schedule read backwards ends at the horizon: the stretch a child keeps is a share
+    of the schedule's own length, not of the time before it."""
+    # capacity 4: 2 units in slots 0-1, 3 in slots 2-4 and 8-9, 2 in slots 5-7
+    problem = one_resource([4] * 40, [2, 3, 5, 2, 2], [1, 3, 2, 1, 1])
+    starts, mother, father = np.asarray([0, 2, 5, 0, 8]), np.arange(5), np.arange(5)[::-1]
+    room = room_of(problem)
+    expected = [3, 0, 1, 4, 2]  # before slot 2 and after slot 5 in the father's order, job 1 kept
+    assert _peak_crossover(problem, room, starts, mother, father, 0.3).tolist() == expected
+    assert _peak_crossover(problem, room, starts + 30, mother, father, 0.3).tolist() == expected
 
 
 @settings(max_examples=60, deadline=None)
@@ -170,19 +183,23 @@ def test_the_busiest_stretch_is_where_most_capacity_is_used() -> None:
 def test_a_peak_child_keeps_the_mothers_busiest_stretch_in_her_order(problem: Problem, seed: int, share: float) -> None:
     """The activities that start in the mother's busiest stretch follow each other in the
     child in her order; the ones that start before come first and the ones after last,
-    each in the father's order."""
-    pool = _evaluate(problem, mirrored(problem), random_lists(problem, 2, seed))
-    starts, mother, father = pool.starts[0], pool.lists[0], pool.lists[1]
-    room = room_of(problem)
-    kid = _peak_crossover(problem, room, starts, mother, father, share)
-    assert sorted(kid.tolist()) == list(range(problem.n))
-    span = int(min((starts + problem.duration).max(initial=0), problem.horizon))
-    length = max(1, int(span * share))
-    begin = _busiest(problem, room, starts, span, length)
-    before = [j for j in father.tolist() if starts[j] < begin]
-    peak = [j for j in mother.tolist() if begin <= starts[j] < begin + length]
-    after = [j for j in father.tolist() if starts[j] >= begin + length]
-    assert kid.tolist() == before + peak + after
+    each in the father's order: forwards, and in the pool read backwards (where the
+    schedules end at the horizon)."""
+    back = mirrored(problem)
+    pool = _evaluate(problem, back, random_lists(problem, 2, seed))
+    for p, parents in ((problem, pool), (back, _backwards(problem, back, pool))):
+        starts, mother, father = parents.starts[0], parents.lists[0], parents.lists[1]
+        room = room_of(p)
+        kid = _peak_crossover(p, room, starts, mother, father, share)
+        first = max(int(starts.min(initial=p.horizon)), 0)
+        last = max(int(min((starts + p.duration).max(initial=0), p.horizon)), first)
+        length = max(1, int((last - first) * share))
+        begin = _busiest(p, room, starts, first, last, length)
+        assert first <= begin <= max(first, last - length)
+        before = [j for j in father.tolist() if starts[j] < begin]
+        peak = [j for j in mother.tolist() if begin <= starts[j] < begin + length]
+        after = [j for j in father.tolist() if starts[j] >= begin + length]
+        assert kid.tolist() == before + peak + after
 
 
 @settings(max_examples=60, deadline=None)

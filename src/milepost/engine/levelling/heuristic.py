@@ -267,9 +267,10 @@ def _peak_crossover(problem: Problem, room: F64, starts: I64, mother: I64, fathe
     capacity), the part of her schedule most worth keeping; the activities that start
     before it come first and those after it last, each in the father's order."""
     n = problem.n
-    span = int(min((starts + problem.duration).max(initial=0), problem.horizon))
-    length = max(1, int(span * share))
-    begin = _busiest(problem, room, starts, span, length)
+    first = max(int(starts.min(initial=problem.horizon)), 0)  # a schedule read backwards ends at the horizon
+    last = max(int(min((starts + problem.duration).max(initial=0), problem.horizon)), first)
+    length = max(1, int((last - first) * share))
+    begin = _busiest(problem, room, starts, first, last, length)
     part = np.where(starts < begin, 0, np.where(starts < begin + length, 1, 2))
     mother_rank, father_rank = np.empty(n, np.int64), np.empty(n, np.int64)
     mother_rank[mother] = np.arange(n)
@@ -277,17 +278,18 @@ def _peak_crossover(problem: Problem, room: F64, starts: I64, mother: I64, fathe
     return np.argsort(part * n + np.where(part == 1, mother_rank, father_rank), kind="stable")
 
 
-def _busiest(problem: Problem, room: F64, starts: I64, span: int, length: int) -> int:
-    """The first slot of the ``length`` slots of ``[0, span)`` where the schedule uses the
-    most of its resources (units used over capacity, summed over the resources)."""
+def _busiest(problem: Problem, room: F64, starts: I64, first: int, last: int, length: int) -> int:
+    """The first slot of the ``length`` slots of ``[first, last)`` where the schedule uses
+    the most of its resources (units used over capacity, summed over the resources)."""
+    span = last - first
     if span <= length:
-        return 0
+        return first
     jobs, resources = np.nonzero(problem.demand)
     units = problem.demand[jobs, resources].astype(np.float64)
     count = problem.demand.shape[1]
-    begin = np.clip(starts[jobs], 0, span) * count + resources
-    end = np.clip(starts[jobs] + problem.duration[jobs], 0, span) * count + resources
+    begin = np.clip(starts[jobs] - first, 0, span) * count + resources
+    end = np.clip(starts[jobs] + problem.duration[jobs] - first, 0, span) * count + resources
     change = np.bincount(begin, units, (span + 1) * count) - np.bincount(end, units, (span + 1) * count)
     used = np.cumsum(change.reshape(span + 1, count), axis=0)[:span]
-    load = np.concatenate([[0.0], np.cumsum((used * room[:, :span].T).sum(axis=1))])
-    return int(np.argmax(load[length:] - load[:-length]))
+    load = np.concatenate([[0.0], np.cumsum((used * room[:, first:last].T).sum(axis=1))])
+    return first + int(np.argmax(load[length:] - load[:-length]))
