@@ -47,7 +47,7 @@ def project_view(
 
 
 def list_projects(session: Session, actor: Actor, *, q: str = "", limit: int = 100, offset: int = 0) -> dict[str, Any]:
-    """The projects the caller is a member of (an admin: all), by name."""
+    """The projects the caller is a member of (an admin: all), oldest first."""
     found, total = repo.projects_of(session, None if actor.is_admin else actor.user_id, q, limit, offset)
     items = [project_view(session, r, actor, role_in(actor, member), count) for r, member, count in found]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
