@@ -146,24 +146,20 @@ def one_resource(
     )
 
 
-def room_of(problem: Problem) -> np.ndarray:
-    return np.where(problem.capacity > 0, 1.0 / np.maximum(problem.capacity, 1), 0.0)
-
-
 def test_the_busiest_stretch_is_where_most_capacity_is_used() -> None:
     # capacity 4: 1 unit in slots 0-1, 3 units in slots 2-4, 2 units in slots 5-9
     durations, demands, starts = [2, 3, 5], [1, 3, 2], np.asarray([0, 2, 5])
     problem = one_resource([4] * 12, durations, demands)
-    assert _busiest(problem, room_of(problem), starts, 0, 10, 3) == 2
-    assert _busiest(problem, room_of(problem), starts, 0, 10, 2) == 2  # the first of equal stretches
-    assert _busiest(problem, room_of(problem), starts, 0, 10, 10) == 0
-    assert _busiest(problem, room_of(problem), starts + 2, 2, 12, 3) == 4  # within [first, last)
+    assert _busiest(problem, starts, 0, 10, 3) == 2
+    assert _busiest(problem, starts, 0, 10, 2) == 2  # the first of equal stretches
+    assert _busiest(problem, starts, 0, 10, 10) == 0
+    assert _busiest(problem, starts + 2, 2, 12, 3) == 4  # within [first, last)
     # units against capacity: 2 of 2 in slots 5-9 weigh more than 3 of 4
     thin = one_resource([4] * 5 + [2] * 5 + [4] * 2, durations, demands)
-    assert _busiest(thin, room_of(thin), starts, 0, 10, 3) == 5
+    assert _busiest(thin, starts, 0, 10, 3) == 5
     # a slot without capacity counts as unused
     closed = one_resource([4, 4, 0, 0, 0] + [4] * 7, durations, demands)
-    assert _busiest(closed, room_of(closed), starts, 0, 10, 3) == 5
+    assert _busiest(closed, starts, 0, 10, 3) == 5
 
 
 def test_the_stretch_is_a_share_of_the_schedule_wherever_it_lies() -> None:
@@ -172,10 +168,9 @@ def test_the_stretch_is_a_share_of_the_schedule_wherever_it_lies() -> None:
     # capacity 4: 2 units in slots 0-1, 3 in slots 2-4 and 8-9, 2 in slots 5-7
     problem = one_resource([4] * 40, [2, 3, 5, 2, 2], [1, 3, 2, 1, 1])
     starts, mother, father = np.asarray([0, 2, 5, 0, 8]), np.arange(5), np.arange(5)[::-1]
-    room = room_of(problem)
     expected = [3, 0, 1, 4, 2]  # before slot 2 and after slot 5 in the father's order, job 1 kept
-    assert _peak_crossover(problem, room, starts, mother, father, 0.3).tolist() == expected
-    assert _peak_crossover(problem, room, starts + 30, mother, father, 0.3).tolist() == expected
+    assert _peak_crossover(problem, starts, mother, father, 0.3).tolist() == expected
+    assert _peak_crossover(problem, starts + 30, mother, father, 0.3).tolist() == expected
 
 
 @settings(max_examples=60, deadline=None)
@@ -189,12 +184,11 @@ def test_a_peak_child_keeps_the_mothers_busiest_stretch_in_her_order(problem: Pr
     pool = _evaluate(problem, back, random_lists(problem, 2, seed))
     for p, parents in ((problem, pool), (back, _backwards(problem, back, pool))):
         starts, mother, father = parents.starts[0], parents.lists[0], parents.lists[1]
-        room = room_of(p)
-        kid = _peak_crossover(p, room, starts, mother, father, share)
+        kid = _peak_crossover(p, starts, mother, father, share)
         first = max(int(starts.min(initial=p.horizon)), 0)
         last = max(int(min((starts + p.duration).max(initial=0), p.horizon)), first)
         length = max(1, int((last - first) * share))
-        begin = _busiest(p, room, starts, first, last, length)
+        begin = _busiest(p, starts, first, last, length)
         assert first <= begin <= max(first, last - length)
         before = [j for j in father.tolist() if starts[j] < begin]
         peak = [j for j in mother.tolist() if begin <= starts[j] < begin + length]

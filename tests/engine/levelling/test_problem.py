@@ -39,3 +39,15 @@ def test_no_schedule_ends_before_the_critical_path(problem: Problem, seed: int) 
     for span, failed in zip(batch.makespan.tolist(), batch.failed.tolist(), strict=True):
         if not failed:
             assert span >= free.critical_path
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(), st.integers(0, 2**16))
+def test_usage_counts_each_activity_in_each_slot_it_runs(problem: Problem, seed: int) -> None:
+    """Against adding each activity's demand over its slots one by one (cut at the horizon)."""
+    starts = np.random.default_rng(seed).integers(0, problem.horizon + 3, problem.n)
+    expected = np.zeros_like(problem.capacity)
+    for j in range(problem.n):
+        s, d = int(starts[j]), int(problem.duration[j])
+        expected[:, s : s + d] += problem.demand[j][:, None]
+    assert problem.usage(starts).tolist() == expected.tolist()

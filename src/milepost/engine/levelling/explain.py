@@ -69,11 +69,7 @@ def _handovers(problem: Problem, starts: I64, finish: I64) -> tuple[list[list[tu
     n = problem.n
     out: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     unavailable: list[list[int]] = [[] for _ in range(n)]
-    usage = np.zeros_like(problem.capacity)
-    for k in range(n):
-        s, e = int(starts[k]), int(finish[k])
-        if e > s:
-            usage[:, s:e] += problem.demand[k][:, None]
+    usage = problem.usage(starts)
     by_finish: dict[int, list[int]] = {}
     for i in range(n):
         if problem.duration[i] > 0:

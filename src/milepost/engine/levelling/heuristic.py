@@ -56,7 +56,6 @@ from milepost.engine.levelling.problem import Problem
 from milepost.engine.levelling.sgs import Batch, serial_sgs
 
 I64 = NDArray[np.int64]
-F64 = NDArray[np.float64]
 Bools = NDArray[np.bool_]
 WORST = np.iinfo(np.int64).max
 SCHEDULES = 1000
@@ -248,29 +247,28 @@ def _children(problem: Problem, pool: _Pool, count: int, rng: np.random.Generato
     size = len(pool.spans)
     kids = np.empty((count, n), dtype=np.int64)
     mothers = np.empty(count, dtype=np.int64)
-    room = np.divide(1.0, problem.capacity, out=np.zeros(problem.capacity.shape), where=problem.capacity > 0)
     for k in range(count):
         a, b = rng.integers(0, size, 2), rng.integers(0, size, 2)
         mothers[k] = a[np.argmin(pool.spans[a])]
         father = pool.lists[b[np.argmin(pool.spans[b])]]
         share = rng.uniform(*PEAK)
-        kids[k] = _peak_crossover(problem, room, pool.starts[mothers[k]], pool.lists[mothers[k]], father, share)
+        kids[k] = _peak_crossover(problem, pool.starts[mothers[k]], pool.lists[mothers[k]], father, share)
     position = np.argsort(kids, axis=1).astype(np.float64)
     noise = (rng.random(position.shape) < mutation) * rng.normal(0.0, 3.0, position.shape)
     return lists_from_values(problem, position + noise), mothers
 
 
-def _peak_crossover(problem: Problem, room: F64, starts: I64, mother: I64, father: I64, share: float) -> I64:
+def _peak_crossover(problem: Problem, starts: I64, mother: I64, father: I64, share: float) -> I64:
     """The peak crossover of Valls, Ballestín & Quintanilla (2008): the child keeps, in the
     mother's order, the activities that start in her busiest stretch of time (``share``
-    of her makespan, where resources are used most against ``room``, the inverse
-    capacity), the part of her schedule most worth keeping; the activities that start
-    before it come first and those after it last, each in the father's order."""
+    of her makespan, where resources are used most against their capacity), the part of
+    her schedule most worth keeping; the activities that start before it come first and
+    those after it last, each in the father's order."""
     n = problem.n
     first = max(int(starts.min(initial=problem.horizon)), 0)  # a schedule read backwards ends at the horizon
     last = max(int(min((starts + problem.duration).max(initial=0), problem.horizon)), first)
     length = max(1, int((last - first) * share))
-    begin = _busiest(problem, room, starts, first, last, length)
+    begin = _busiest(problem, starts, first, last, length)
     part = np.where(starts < begin, 0, np.where(starts < begin + length, 1, 2))
     mother_rank, father_rank = np.empty(n, np.int64), np.empty(n, np.int64)
     mother_rank[mother] = np.arange(n)
@@ -278,18 +276,14 @@ def _peak_crossover(problem: Problem, room: F64, starts: I64, mother: I64, fathe
     return np.argsort(part * n + np.where(part == 1, mother_rank, father_rank), kind="stable")
 
 
-def _busiest(problem: Problem, room: F64, starts: I64, first: int, last: int, length: int) -> int:
+def _busiest(problem: Problem, starts: I64, first: int, last: int, length: int) -> int:
     """The first slot of the ``length`` slots of ``[first, last)`` where the schedule uses
-    the most of its resources (units used over capacity, summed over the resources)."""
-    span = last - first
-    if span <= length:
+    the most of its resources (units used over capacity, summed over the resources; a
+    slot without capacity counts as unused)."""
+    if last - first <= length:
         return first
-    jobs, resources = np.nonzero(problem.demand)
-    units = problem.demand[jobs, resources].astype(np.float64)
-    count = problem.demand.shape[1]
-    begin = np.clip(starts[jobs] - first, 0, span) * count + resources
-    end = np.clip(starts[jobs] + problem.duration[jobs] - first, 0, span) * count + resources
-    change = np.bincount(begin, units, (span + 1) * count) - np.bincount(end, units, (span + 1) * count)
-    used = np.cumsum(change.reshape(span + 1, count), axis=0)[:span]
-    load = np.concatenate([[0.0], np.cumsum((used * room[:, first:last].T).sum(axis=1))])
+    capacity = problem.capacity[:, first:last]
+    used = problem.usage(starts)[:, first:last]
+    share = np.divide(used, capacity, out=np.zeros(capacity.shape), where=capacity > 0).sum(axis=0)
+    load = np.concatenate([[0.0], np.cumsum(share)])
     return first + int(np.argmax(load[length:] - load[:-length]))

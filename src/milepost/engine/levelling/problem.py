@@ -152,6 +152,17 @@ class Problem:
         """The makespan without resources: the latest finish of the earliest starts."""
         return int((self.earliest + self.duration).max(initial=0))
 
+    def usage(self, starts: I64) -> I64:
+        """``[R, horizon]`` units of each resource in use in each slot by the schedule
+        ``starts`` (what runs past the horizon is cut off there)."""
+        jobs, resources = np.nonzero(self.demand)
+        count, h = self.demand.shape[1], self.horizon
+        begin = np.clip(starts[jobs], 0, h) * count + resources
+        end = np.clip(starts[jobs] + self.duration[jobs], 0, h) * count + resources
+        units = self.demand[jobs, resources]
+        change = np.bincount(begin, units, (h + 1) * count) - np.bincount(end, units, (h + 1) * count)
+        return np.cumsum(change.reshape(h + 1, count), axis=0)[:h].T.round().astype(np.int64)
+
     def with_horizon(self, horizon: int) -> Problem:
         """The same problem with the capacity profile cut or extended (repeating its last slot)."""
         cap = self.capacity

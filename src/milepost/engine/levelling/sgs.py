@@ -95,10 +95,6 @@ def is_feasible(problem: Problem, starts: I64) -> list[str]:
         for i, lag in zip(problem.pred[j], problem.pred_lag[j], strict=True):
             if i != NONE and starts[j] < starts[i] + lag:
                 errors.append(f"activity {j} starts at {starts[j]}, before {i} at {starts[i]} + {lag}")
-    usage = np.zeros_like(problem.capacity)
-    for j in range(problem.n):
-        s, d = int(starts[j]), int(problem.duration[j])
-        usage[:, s : s + d] += problem.demand[j][:, None]
-    over = np.argwhere(usage > problem.capacity)
+    over = np.argwhere(problem.usage(starts) > problem.capacity)
     errors += [f"resource {r} overloaded in slot {t}" for r, t in over[:5]]
     return errors
