@@ -295,7 +295,7 @@ def _backward_edges(net: Network, sl: slice, ls: I64, lf: I64, ubs: I64, ubf: I6
     if link.any():
         s, d, lt = src[link], dst[link], net.link_type[sl][link]
         to_finish = (lt == FF) | (lt == SF)
-        base = np.where(to_finish, lf[d], ls[d])
+        base = _latest_equivalent(net, d, np.where(to_finish, lf[d], ls[d]))
         cand = lag_shift(net, base, -net.lag[sl][link], net.lag_elapsed[sl][link], start=True)
         from_finish = (lt == FS) | (lt == FF)
         np.minimum.at(ubf, s[from_finish], cand[from_finish])
@@ -308,6 +308,20 @@ def _backward_edges(net: Network, sl: slice, ls: I64, lf: I64, ubs: I64, ubf: I6
     if down.any():
         np.minimum.at(roll_s, src[down], ls[dst[down]])
         np.maximum.at(roll_f, src[down], lf[dst[down]])
+
+
+def _latest_equivalent(net: Network, nodes: I64, late: I64) -> I64:
+    """A milestone's late date as the latest instant that is the same in its own working
+    time: the next working minute (its late date is written at the end of the working time
+    before, see :func:`_place_finish`).  A predecessor on another calendar may work until
+    then: a factory that works on Saturdays, before a milestone on a Monday-Friday calendar
+    whose late date is Friday 17:00, may finish on Saturday without delaying it."""
+    loose = (net.duration[nodes] == 0) & ~net.elapsed[nodes] & ~net.is_summary[nodes]
+    if not loose.any():
+        return late
+    out = late.copy()
+    out[loose] = _on_calendars(net, nodes[loose], late[loose], 0, start=True)
+    return out
 
 
 def _backward_nodes(

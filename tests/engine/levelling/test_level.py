@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -56,7 +58,8 @@ def check(project: Project, result: LevelResult) -> None:
                 assert result.schedule.task(other).finish <= task.start
     path = result.resource_critical_path
     assert path
-    assert result.schedule.task(path[-1]).finish == max(t.finish for t in result.schedule if not t.summary)
+    real = [t for t in result.schedule if not t.summary and not t.milestone]  # the path runs through work
+    assert result.schedule.task(path[-1]).finish == max(t.finish for t in real)
 
 
 @pytest.mark.parametrize("params", METHODS, ids=IDS)
@@ -98,6 +101,61 @@ def test_a_task_that_waits_for_its_resources_time_off_says_so(params: LevelParam
     assert (waited.resource, waited.delayed_by, waited.minutes) == ("alice", (), 5 * 480)
     assert result.delays["ship"].delayed_by == ("api",)  # it follows the task that waited
     assert "docs" not in result.delays
+
+
+FACTORY_PLAN = """\
+milepost: 1
+project: {name: Factory run, start: 2027-01-04, calendar: office}
+calendars:
+  office: {week: {mon-fri: "09:00-13:00, 14:00-18:00", sat-sun: off}}
+  factory: {week: {mon-sat: "08:00-12:00, 13:00-17:00", sun: off}}
+resources:
+  - {key: alice, name: Alice}
+  - {key: line, name: Assembly line, calendar: factory}
+tasks:
+  - {key: spec, duration: 2d, assign: [alice]}
+  - {key: tooling, duration: 3d, after: [spec], calendar: factory, assign: [line]}
+  - {key: audit, duration: 1d, calendar: factory, constraint: MSO 2027-01-12, assign: [line]}
+  - {key: run, duration: 4d, after: [tooling, audit], calendar: factory, assign: [line]}
+  - {key: done, milestone: true, after: [run]}
+"""
+
+
+@pytest.mark.parametrize("params", METHODS, ids=IDS)
+def test_a_plan_without_over_allocation_keeps_every_date(params: LevelParams, tmp_path: Path) -> None:
+    """Nothing is over-allocated, so levelling moves nothing: not a task on a calendar whose
+    day starts before the project's (levelling works in slots of the project calendar), not a
+    task that must start on a date, and the finish stays."""
+    plan = tmp_path / "factory.yaml"
+    plan.write_text(FACTORY_PLAN, encoding="utf-8")
+    project = milepost.load(plan)
+    assert not resource_load(project, milepost.schedule(project)).over
+    result = milepost.level(project, params)
+    check(project, result)
+    for task in result.unlevelled:
+        levelled = result.schedule.task(task.key)
+        assert (levelled.start, levelled.finish) == (task.start, task.finish), task.key
+        assert 0 <= levelled.total_float_minutes <= task.total_float_minutes, task.key  # hand-overs may take some
+    assert result.schedule.task("audit").start == datetime(2027, 1, 12, 8)  # its constraint, not the slot's 09:00
+    assert result.delays == {}
+    assert result.schedule.finish_date == result.unlevelled.finish_date
+
+
+@pytest.mark.parametrize("params", METHODS, ids=IDS)
+def test_a_deadline_missed_after_levelling_gives_negative_float(params: LevelParams) -> None:
+    """The review's deadline holds before levelling (day 4) but not after (day 7): the whole
+    chain that drives it, hand-over included, shows the two days it is late."""
+    project = two_on_one_person()
+    review = replace(project.tasks[2], deadline=datetime(2027, 1, 8, 17))  # end of day 5
+    project = replace(project, tasks=(*project.tasks[:2], review))
+    assert milepost.schedule(project).task("review").total_float_minutes == 0  # the deadline holds
+    result = milepost.level(project, params)
+    check(project, result)
+    for key in ("api", "ui", "review"):
+        task = result.schedule.task(key)
+        assert task.total_float_minutes == -2 * 480, key
+        assert task.critical, key
+    assert ("deadline_missed", "review") in {(d.code, d.task) for d in result.schedule.diagnostics}
 
 
 def one_person(durations: list[int], preds: list[list[tuple[int, int]]]) -> Problem:

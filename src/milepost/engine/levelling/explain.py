@@ -40,7 +40,11 @@ class Explanation:
     """Per activity: resources whose working time holds it (less room just before its
     start than at it, and not enough for it then)."""
     slack: I64
-    """Per activity: slots it can slip without delaying the finish (links and resources)."""
+    """Per activity: slots it can slip without delaying the finish or missing a deadline
+    (links and resource hand-overs)."""
+    held: NDArray[np.bool_]
+    """Per activity: it starts later than its links and release allow (a resource or a
+    resource's working time holds it), and is not fixed."""
     path: list[int]
     """The resource-critical path, first to last."""
 
@@ -58,7 +62,16 @@ def explain(problem: Problem, starts: I64) -> Explanation:
     resource_drivers, unavailable = _handovers(problem, starts, finish)
     slack = _slack(problem, starts, resource_drivers)
     path = _path(problem, starts, finish, link_drivers, resource_drivers)
-    return Explanation(link_drivers, resource_drivers, unavailable, slack, path)
+    return Explanation(link_drivers, resource_drivers, unavailable, slack, _held(problem, starts), path)
+
+
+def _held(problem: Problem, starts: I64) -> NDArray[np.bool_]:
+    """Activities that start later than their release and every link allow, not fixed."""
+    linked = problem.pred != NONE
+    by_links = np.where(linked, starts[np.where(linked, problem.pred, 0)] + problem.pred_lag, problem.release[:, None])
+    allowed = np.maximum(problem.release, by_links.max(axis=1, initial=0))
+    held: NDArray[np.bool_] = (starts > allowed) & (problem.fixed < 0)
+    return held
 
 
 def _handovers(problem: Problem, starts: I64, finish: I64) -> tuple[list[list[tuple[int, int]]], list[list[int]]]:
@@ -88,10 +101,12 @@ def _handovers(problem: Problem, starts: I64, finish: I64) -> tuple[list[list[tu
 
 
 def _slack(problem: Problem, starts: I64, handovers: list[list[tuple[int, int]]]) -> I64:
-    """Latest starts over links and hand-overs (backward pass), minus the starts."""
+    """Latest starts over links and hand-overs (backward pass), minus the starts; a task
+    with a deadline finishes by it at the latest, so a missed deadline gives negative float."""
     d = problem.duration
     end = int((starts + d).max(initial=0))
     latest = np.minimum(end - d, problem.latest).astype(np.int64)
+    latest = np.where(problem.due >= 0, np.minimum(latest, problem.due - d), latest)
     latest = np.where(problem.fixed >= 0, starts, latest)
     succs: list[list[tuple[int, int]]] = [[] for _ in range(problem.n)]
     for j in range(problem.n):

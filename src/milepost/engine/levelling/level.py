@@ -33,7 +33,7 @@ from milepost.engine.levelling.progress import Reporter
 from milepost.engine.levelling.sgs import serial_sgs
 from milepost.engine.levelling.slots import SlotMap, build_problem
 from milepost.engine.levelling.staffing import staff
-from milepost.engine.network import NO_DATE, Network, compile_network
+from milepost.engine.network import NO_DATE, UP, Network, compile_network
 from milepost.engine.scheduler import assemble, run_passes, run_pinned
 from milepost.errors import InfeasibleError, InvalidInputError, SolverUnavailableError
 
@@ -72,10 +72,12 @@ def level(project: Project, params: LevelParams | None = None, progress: Progres
         starts, status, bound = _optimize(problem, params, left, starts, bound, report.part(0.3, 0.95))
         method = LevelMethod.OPTIMIZE
     report(0.95, "Explaining the delays")
-    floor = np.where(net.is_summary, NO_DATE, slots.start_of(starts))
+    why = explain(problem, starts)
+    # only the activities that a resource holds are pinned to their slot: the others keep the
+    # dates their links give (a fixed task its own, a task on another calendar its own hours)
+    floor = np.where(why.held & ~net.is_summary, slots.start_of(starts), NO_DATE)
     passes = run_pinned(net, cpm.start, floor)
     levelled = assemble(project, net, passes)
-    why = explain(problem, starts)
     levelled = _resource_floats(levelled, why, slots, net)
     delays = _delays(project, net, (cpm.early.start, passes.early.start), why, slots, problem.resources)
     path = tuple(project.tasks[int(net.task_of[k])].key for k in why.path if not net.is_summary[k])
@@ -165,11 +167,21 @@ def _as_early(problem: Problem, starts: I64) -> I64:
 
 
 def _resource_floats(schedule: Schedule, why: Explanation, slots: SlotMap, net: Network) -> Schedule:
-    """Total float and the critical flags from links *and* resource hand-overs."""
+    """Total float and the critical flags from links *and* resource hand-overs: the float
+    the hand-overs and deadlines leave, never more than the links and constraints leave;
+    a summary's is the least of its tasks'."""
     n = net.n_tasks
-    node = net.finish_node  # a summary's float is that of its finish side
-    slack = why.slack[node[:n]] * slots.slot
     cols = schedule.columns
+    slack = np.minimum(why.slack[:n] * slots.slot, np.asarray(cols.total_float, dtype=np.int64))
+    ups = np.flatnonzero(net.kind == UP)
+    child, parent = net.task_of[net.src[ups]], net.task_of[net.dst[ups]]
+    slack[net.is_summary[:n]] = np.iinfo(np.int64).max
+    while True:  # one more level of the WBS each time
+        rolled = slack.copy()
+        np.minimum.at(rolled, parent, rolled[child])
+        if np.array_equal(rolled, slack):
+            break
+        slack = rolled
     free = np.minimum(np.asarray(cols.free_float, dtype=np.int64), slack)
     columns = replace(cols, total_float=slack.tolist(), free_float=free.tolist(), critical=(slack <= 0).tolist())
     return replace(schedule, columns=columns)
