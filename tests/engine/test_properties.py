@@ -9,7 +9,7 @@ from datetime import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from milepost.domain.calendar import builtin_calendars
+from milepost.domain.calendar import Calendar, WorkWeek, builtin_calendars, day_hours
 from milepost.domain.duration import Duration, TimeUnit
 from milepost.domain.project import Dependency, LinkType, Project, Task
 from milepost.domain.schedule import Schedule
@@ -20,11 +20,26 @@ START = datetime(2027, 1, 4)
 CAL = CompiledCalendar("standard", builtin_calendars(), to_minutes(START))
 
 
+FACTORY = Calendar("factory", "Factory", week=WorkWeek((day_hours((420, 660), (720, 900)),) * 6 + ((),)))
+"""Monday to Saturday, 07:00-11:00 and 12:00-15:00 (the project's standard: Mon-Fri 08-17)."""
+
+
 @st.composite
-def networks(draw: st.DrawFn, *, summaries: bool = True, elapsed: bool = False) -> Project:
-    """Random acyclic projects: links only go from earlier to later tasks."""
+def networks(
+    draw: st.DrawFn,
+    *,
+    summaries: bool = True,
+    elapsed: bool = False,
+    calendars: bool = False,
+    link_types: tuple[LinkType, ...] = tuple(LinkType),
+) -> Project:
+    """Random acyclic projects: links only go from earlier to later tasks; with
+    ``calendars``, tasks may run on a factory calendar, MS Project's night shift or 24 hours."""
     n = draw(st.integers(1, 14))
-    durations = draw(st.lists(st.integers(0, 5 * 480), min_size=n, max_size=n))
+    some = st.integers(0, 5 * 480)
+    if calendars:  # milestones and whole days often, where calendars meet at a span's edge
+        some = st.one_of(st.sampled_from([0, 0, 480, 960]), some)
+    durations = draw(st.lists(some, min_size=n, max_size=n))
     tasks: list[Task] = []
     leaves: list[str] = []
     group = None
@@ -34,17 +49,20 @@ def networks(draw: st.DrawFn, *, summaries: bool = True, elapsed: bool = False) 
             tasks.append(Task(key=group))
         key = f"{group}.t{i}" if group else f"t{i}"
         el = elapsed and draw(st.booleans())
-        tasks.append(Task(key=key, parent=group, duration=Duration(d, TimeUnit.HOUR, elapsed=el), milestone=d == 0))
+        cal = draw(st.sampled_from([None, None, "factory", "night", "24h"])) if calendars else None
+        duration = Duration(d, TimeUnit.HOUR, elapsed=el)
+        tasks.append(Task(key=key, parent=group, duration=duration, milestone=d == 0, calendar=cal))
         leaves.append(key)
     deps = []
     pairs = draw(st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3 * n))
     for a, b in sorted(pairs):
         if a >= b:
             continue
-        lt = draw(st.sampled_from(list(LinkType)))
+        lt = draw(st.sampled_from(link_types))
         lag = draw(st.sampled_from([0, 0, 60, 480, -240]))
         deps.append(Dependency(leaves[a], leaves[b], lt, Duration(lag, TimeUnit.HOUR)))
-    return Project(name="p", anchor_date=START, tasks=tuple(tasks), dependencies=tuple(deps))
+    project = Project(name="p", anchor_date=START, tasks=tuple(tasks), dependencies=tuple(deps))
+    return replace(project, calendars=(*builtin_calendars().values(), FACTORY)) if calendars else project
 
 
 def _ends(s: Schedule, key: str, finish: bool) -> int:
@@ -70,6 +88,15 @@ def test_every_link_holds(project: Project) -> None:
 @settings(max_examples=200, deadline=None)
 @given(networks())
 def test_float_is_never_negative_without_constraints(project: Project) -> None:
+    s = schedule(project)
+    assert all(t.total_float_minutes >= 0 for t in s)
+    assert all(0 <= t.free_float_minutes <= t.total_float_minutes for t in s)
+    assert not s.diagnostics
+
+
+@settings(max_examples=300, deadline=None)
+@given(networks(summaries=False, calendars=True, link_types=(LinkType.FS, LinkType.SS)))
+def test_float_is_never_negative_without_constraints_on_mixed_calendars(project: Project) -> None:
     s = schedule(project)
     assert all(t.total_float_minutes >= 0 for t in s)
     assert all(0 <= t.free_float_minutes <= t.total_float_minutes for t in s)

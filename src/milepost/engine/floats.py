@@ -32,6 +32,26 @@ def total_float(net: Network, es: I64, ef: I64, ls: I64, lf: I64) -> I64:
     return np.minimum(cal.between(es, ls), cal.between(ef, lf))
 
 
+def milestone_late_dates(net: Network, es: I64, ls: I64, lf: I64) -> tuple[I64, I64]:
+    """Late dates of the tasks, with a milestone's at its early date when the two are the
+    same instant in its own working time (no working minute of its calendar between them).
+
+    The backward pass writes a milestone's late date at the end of the working time before
+    it, the forward pass its early date at the next working minute when its predecessor
+    finishes in non-working time; on the project calendar those two may lie a working day
+    apart (a night-shift milestone: Monday 23:00 early, the Saturday 08:00 before it late),
+    which would read as negative float for a milestone that cannot move at all."""
+    n = es.size
+    zero = np.flatnonzero((net.duration[:n] == 0) & ~net.elapsed[:n] & ~net.is_summary[:n] & (ls != es))
+    if not zero.size:
+        return ls, lf
+    a, b = np.minimum(es[zero], ls[zero]), np.maximum(es[zero], ls[zero])
+    same = zero[_between_on(net, zero, a, b) == 0]
+    ls, lf = ls.copy(), lf.copy()
+    ls[same] = lf[same] = es[same]
+    return ls, lf
+
+
 def link_gaps(net: Network, early: Pass) -> tuple[I64, I64]:
     """Indices of the ``LINK`` edges and each one's working-time gap on early dates."""
     links = np.flatnonzero(net.kind == LINK)

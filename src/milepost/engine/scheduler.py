@@ -28,6 +28,7 @@ from milepost.engine.floats import (
     driving_predecessors,
     free_float,
     link_gaps,
+    milestone_late_dates,
     total_float,
 )
 from milepost.engine.network import C_ALAP, C_ASAP, NO_DATE, Network, compile_network
@@ -162,7 +163,7 @@ def assemble(project: Project, net: Network, passes: Passes) -> Schedule:
     early, late, sched = passes.early, passes.late, passes.scheduled
     # a summary's early dates roll up on its finish node, its late dates on its start node
     es, ef = early.start[fin], early.finish[fin]
-    ls, lf = late.start[:n], late.finish[:n]
+    ls, lf = milestone_late_dates(net, es, late.start[:n], late.finish[:n])
     summary = net.is_summary[:n]
     start = sched.start[fin]
     finish = sched.finish[fin]
