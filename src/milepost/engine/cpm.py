@@ -311,12 +311,13 @@ def _backward_edges(net: Network, sl: slice, ls: I64, lf: I64, ubs: I64, ubf: I6
 
 
 def _latest_equivalent(net: Network, nodes: I64, late: I64) -> I64:
-    """A milestone's late date as the latest instant that is the same in its own working
-    time: the next working minute (its late date is written at the end of the working time
-    before, see :func:`_place_finish`).  A predecessor on another calendar may work until
-    then: a factory that works on Saturdays, before a milestone on a Monday-Friday calendar
-    whose late date is Friday 17:00, may finish on Saturday without delaying it."""
-    loose = (net.duration[nodes] == 0) & ~net.elapsed[nodes] & ~net.is_summary[nodes]
+    """Successors' late dates as the latest instants that are the same in their own working
+    time: the next working minute.  A late finish is written at the end of the working time
+    before it (:func:`_place_finish`), and a milestone's late start too, but a predecessor
+    on another calendar may work until the next working minute: a factory that works on
+    Saturdays, before a milestone on a Monday-Friday calendar whose late date is Friday
+    17:00, may finish on Saturday without delaying it.  A late start is already there."""
+    loose = ~net.elapsed[nodes] & ~net.is_summary[nodes]
     if not loose.any():
         return late
     out = late.copy()

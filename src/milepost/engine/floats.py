@@ -32,24 +32,49 @@ def total_float(net: Network, es: I64, ef: I64, ls: I64, lf: I64) -> I64:
     return np.minimum(cal.between(es, ls), cal.between(ef, lf))
 
 
-def milestone_late_dates(net: Network, es: I64, ls: I64, lf: I64) -> tuple[I64, I64]:
-    """Late dates of the tasks, with a milestone's at its early date when the two are the
-    same instant in its own working time (no working minute of its calendar between them).
+def late_dates(net: Network, early: tuple[I64, I64], late: tuple[I64, I64]) -> tuple[I64, I64]:
+    """Late start and finish of the tasks, each at its early date when the two are the same
+    instant in the task's own working time (no working minute of its calendar between them).
 
-    The backward pass writes a milestone's late date at the end of the working time before
-    it, the forward pass its early date at the next working minute when its predecessor
-    finishes in non-working time; on the project calendar those two may lie a working day
-    apart (a night-shift milestone: Monday 23:00 early, the Saturday 08:00 before it late),
-    which would read as negative float for a milestone that cannot move at all."""
-    n = es.size
-    zero = np.flatnonzero((net.duration[:n] == 0) & ~net.elapsed[:n] & ~net.is_summary[:n] & (ls != es))
-    if not zero.size:
+    The backward pass writes late finishes (and a milestone's late date) at the end of the
+    working time before, while the forward pass may leave an early date in non-working time
+    (a milestone at its calendar's next working minute, a finish where an FF link puts it);
+    on the project calendar the two may lie working time apart (a night-shift milestone:
+    Monday 23:00 early, the Saturday 08:00 before it late), which would read as negative
+    float for a task that cannot move at all.  Summary tasks roll up the result."""
+    (es, ef), (ls, lf) = early, late
+    tasks = np.flatnonzero(~net.elapsed[: es.size] & ~net.is_summary[: es.size])
+    if not tasks.size:
         return ls, lf
-    a, b = np.minimum(es[zero], ls[zero]), np.maximum(es[zero], ls[zero])
-    same = zero[_between_on(net, zero, a, b) == 0]
+    out = []
+    for a, b in ((es, ls), (ef, lf)):
+        differ = tasks[a[tasks] != b[tasks]]
+        lo, hi = np.minimum(a[differ], b[differ]), np.maximum(a[differ], b[differ])
+        same = differ[_between_on(net, differ, lo, hi) == 0]
+        out.append(same)
+    if not (out[0].size or out[1].size):
+        return ls, lf
     ls, lf = ls.copy(), lf.copy()
-    ls[same] = lf[same] = es[same]
-    return ls, lf
+    ls[out[0]] = es[out[0]]
+    lf[out[1]] = ef[out[1]]
+    return _roll_up_late(net, ls, lf)
+
+
+def _roll_up_late(net: Network, ls: I64, lf: I64) -> tuple[I64, I64]:
+    """Summary tasks' late dates again from their tasks' (the backward pass's roll-up: the
+    earliest late start, the latest late finish), one level of the WBS at a time."""
+    down = np.flatnonzero(net.kind == DOWN)
+    if not down.size:
+        return ls, lf
+    parent, child = net.task_of[net.src[down]], net.task_of[net.dst[down]]
+    summary = net.is_summary[: ls.size]
+    ls[summary], lf[summary] = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+    while True:
+        before = ls.copy(), lf.copy()
+        np.minimum.at(ls, parent, ls[child])
+        np.maximum.at(lf, parent, lf[child])
+        if np.array_equal(before[0], ls) and np.array_equal(before[1], lf):
+            return ls, lf
 
 
 def link_gaps(net: Network, early: Pass) -> tuple[I64, I64]:

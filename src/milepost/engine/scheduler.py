@@ -27,8 +27,8 @@ from milepost.engine.diagnostics import find_diagnostics
 from milepost.engine.floats import (
     driving_predecessors,
     free_float,
+    late_dates,
     link_gaps,
-    milestone_late_dates,
     total_float,
 )
 from milepost.engine.network import C_ALAP, C_ASAP, NO_DATE, Network, compile_network
@@ -163,7 +163,7 @@ def assemble(project: Project, net: Network, passes: Passes) -> Schedule:
     early, late, sched = passes.early, passes.late, passes.scheduled
     # a summary's early dates roll up on its finish node, its late dates on its start node
     es, ef = early.start[fin], early.finish[fin]
-    ls, lf = milestone_late_dates(net, es, late.start[:n], late.finish[:n])
+    ls, lf = late_dates(net, (es, ef), (late.start[:n], late.finish[:n]))
     summary = net.is_summary[:n]
     start = sched.start[fin]
     finish = sched.finish[fin]
