@@ -57,24 +57,24 @@ def late_dates(net: Network, early: tuple[I64, I64], late: tuple[I64, I64]) -> t
     ls, lf = ls.copy(), lf.copy()
     ls[out[0]] = es[out[0]]
     lf[out[1]] = ef[out[1]]
-    return _roll_up_late(net, ls, lf)
+    return roll_up(net, ls, np.minimum), roll_up(net, lf, np.maximum)  # as the backward pass rolls up
 
 
-def _roll_up_late(net: Network, ls: I64, lf: I64) -> tuple[I64, I64]:
-    """Summary tasks' late dates again from their tasks' (the backward pass's roll-up: the
-    earliest late start, the latest late finish), one level of the WBS at a time."""
+def roll_up(net: Network, values: I64, reduce: np.ufunc) -> I64:
+    """``values`` per task, each summary task's replaced by ``reduce`` (``np.minimum`` or
+    ``np.maximum``) over its tasks', one level of the WBS at a time."""
+    out = values.copy()
     down = np.flatnonzero(net.kind == DOWN)
     if not down.size:
-        return ls, lf
+        return out
     parent, child = net.task_of[net.src[down]], net.task_of[net.dst[down]]
-    summary = net.is_summary[: ls.size]
-    ls[summary], lf[summary] = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+    limits = np.iinfo(np.int64)
+    out[net.is_summary[: out.size]] = limits.max if reduce is np.minimum else limits.min
     while True:
-        before = ls.copy(), lf.copy()
-        np.minimum.at(ls, parent, ls[child])
-        np.maximum.at(lf, parent, lf[child])
-        if np.array_equal(before[0], ls) and np.array_equal(before[1], lf):
-            return ls, lf
+        before = out.copy()
+        reduce.at(out, parent, out[child])
+        if np.array_equal(before, out):
+            return out
 
 
 def link_gaps(net: Network, early: Pass) -> tuple[I64, I64]:

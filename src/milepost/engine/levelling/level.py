@@ -25,6 +25,7 @@ from milepost.domain.levelling import Delay, LevelMethod, LevelParams, LevelResu
 from milepost.domain.project import Project
 from milepost.domain.schedule import Diagnostic, Schedule, Severity
 from milepost.domain.validation import validate_project
+from milepost.engine.floats import roll_up
 from milepost.engine.levelling.explain import Explanation, explain
 from milepost.engine.levelling.heuristic import level_heuristic
 from milepost.engine.levelling.orders import lists_from_values
@@ -33,7 +34,7 @@ from milepost.engine.levelling.progress import Reporter
 from milepost.engine.levelling.sgs import serial_sgs
 from milepost.engine.levelling.slots import SlotMap, build_problem
 from milepost.engine.levelling.staffing import staff
-from milepost.engine.network import NO_DATE, UP, Network, compile_network
+from milepost.engine.network import NO_DATE, Network, compile_network
 from milepost.engine.scheduler import assemble, run_passes, run_pinned
 from milepost.errors import InfeasibleError, InvalidInputError, SolverUnavailableError
 
@@ -172,16 +173,7 @@ def _resource_floats(schedule: Schedule, why: Explanation, slots: SlotMap, net: 
     a summary's is the least of its tasks'."""
     n = net.n_tasks
     cols = schedule.columns
-    slack = np.minimum(why.slack[:n] * slots.slot, np.asarray(cols.total_float, dtype=np.int64))
-    ups = np.flatnonzero(net.kind == UP)
-    child, parent = net.task_of[net.src[ups]], net.task_of[net.dst[ups]]
-    slack[net.is_summary[:n]] = np.iinfo(np.int64).max
-    while True:  # one more level of the WBS each time
-        rolled = slack.copy()
-        np.minimum.at(rolled, parent, rolled[child])
-        if np.array_equal(rolled, slack):
-            break
-        slack = rolled
+    slack = roll_up(net, np.minimum(why.slack[:n] * slots.slot, np.asarray(cols.total_float)), np.minimum)
     free = np.minimum(np.asarray(cols.free_float, dtype=np.int64), slack)
     columns = replace(cols, total_float=slack.tolist(), free_float=free.tolist(), critical=(slack <= 0).tolist())
     return replace(schedule, columns=columns)
