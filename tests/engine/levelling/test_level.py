@@ -20,7 +20,7 @@ from milepost.engine.levelling.level import _as_early
 from milepost.engine.levelling.problem import Problem, padded
 from milepost.engine.load import resource_load
 from milepost.io.psplib import period_of, read_psplib
-from tests.engine.test_properties import assert_links_hold
+from tests.engine.test_properties import assert_links_hold, networks
 from tests.shared_data import shared
 
 METHODS = [LevelParams(schedules=200), LevelParams(optimize=True, time_limit=2.0, schedules=100)]
@@ -252,6 +252,19 @@ def staffed_projects(draw: st.DrawFn) -> Project:
 @given(project=staffed_projects())
 def test_random_projects_keep_every_invariant(params: LevelParams, project: Project) -> None:
     check(project, milepost.level(project, params))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(project=networks(calendars=True))
+def test_levelling_with_nothing_to_level_keeps_every_date(project: Project) -> None:
+    """Random networks on mixed calendars (every link type, leads, summaries) and no
+    resources: levelling moves nothing, to the minute, and leaves no negative float."""
+    result = milepost.level(project, METHODS[0])
+    for task in result.unlevelled:
+        levelled = result.schedule.task(task.key)
+        assert (levelled.start, levelled.finish) == (task.start, task.finish), task.key
+        assert levelled.total_float_minutes >= 0, task.key
+    assert result.delays == {}
 
 
 def test_requests_by_role_and_skill_get_qualified_people() -> None:
