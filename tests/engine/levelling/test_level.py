@@ -114,18 +114,18 @@ resources:
   - {key: line, name: Assembly line, calendar: factory}
 tasks:
   - {key: spec, duration: 2d, assign: [alice]}
-  - {key: tooling, duration: 3d, after: [spec], calendar: factory, assign: [line]}
+  - {key: tooling, duration: 3d, after: [spec], calendar: factory}
   - {key: audit, duration: 1d, calendar: factory, constraint: MSO 2027-01-12, assign: [line]}
-  - {key: run, duration: 4d, after: [tooling, audit], calendar: factory, assign: [line]}
+  - {key: run, duration: 4d, after: [tooling, audit], calendar: factory}
   - {key: done, milestone: true, after: [run]}
 """
 
 
 @pytest.mark.parametrize("params", METHODS, ids=IDS)
 def test_a_plan_without_over_allocation_keeps_every_date(params: LevelParams, tmp_path: Path) -> None:
-    """Nothing is over-allocated, so levelling moves nothing: not a task on a calendar whose
-    day starts before the project's (levelling works in slots of the project calendar), not a
-    task that must start on a date, and the finish stays."""
+    """Nothing is over-allocated, so levelling moves nothing: not a task without resources
+    on a calendar whose day starts before the project's (levelling works in slots of the
+    project calendar), not a task that must start on a date, and the finish stays."""
     plan = tmp_path / "factory.yaml"
     plan.write_text(FACTORY_PLAN, encoding="utf-8")
     project = milepost.load(plan)
@@ -135,7 +135,7 @@ def test_a_plan_without_over_allocation_keeps_every_date(params: LevelParams, tm
     for task in result.unlevelled:
         levelled = result.schedule.task(task.key)
         assert (levelled.start, levelled.finish) == (task.start, task.finish), task.key
-        assert 0 <= levelled.total_float_minutes <= task.total_float_minutes, task.key  # hand-overs may take some
+        assert 0 <= levelled.total_float_minutes <= task.total_float_minutes, task.key
     assert result.schedule.task("audit").start == datetime(2027, 1, 12, 8)  # its constraint, not the slot's 09:00
     assert result.delays == {}
     assert result.schedule.finish_date == result.unlevelled.finish_date

@@ -42,9 +42,6 @@ class Explanation:
     slack: I64
     """Per activity: slots it can slip without delaying the finish or missing a deadline
     (links and resource hand-overs)."""
-    held: NDArray[np.bool_]
-    """Per activity: it starts later than its links and release allow (a resource or a
-    resource's working time holds it), and is not fixed."""
     path: list[int]
     """The resource-critical path, first to last."""
 
@@ -62,16 +59,7 @@ def explain(problem: Problem, starts: I64) -> Explanation:
     resource_drivers, unavailable = _handovers(problem, starts, finish)
     slack = _slack(problem, starts, resource_drivers)
     path = _path(problem, starts, finish, link_drivers, resource_drivers)
-    return Explanation(link_drivers, resource_drivers, unavailable, slack, _held(problem, starts), path)
-
-
-def _held(problem: Problem, starts: I64) -> NDArray[np.bool_]:
-    """Activities that start later than their release and every link allow, not fixed."""
-    linked = problem.pred != NONE
-    by_links = np.where(linked, starts[np.where(linked, problem.pred, 0)] + problem.pred_lag, problem.release[:, None])
-    allowed = np.maximum(problem.release, by_links.max(axis=1, initial=0))
-    held: NDArray[np.bool_] = (starts > allowed) & (problem.fixed < 0)
-    return held
+    return Explanation(link_drivers, resource_drivers, unavailable, slack, path)
 
 
 def _handovers(problem: Problem, starts: I64, finish: I64) -> tuple[list[list[tuple[int, int]]], list[list[int]]]:

@@ -73,12 +73,13 @@ def level(project: Project, params: LevelParams | None = None, progress: Progres
         starts, status, bound = _optimize(problem, params, left, starts, bound, report.part(0.3, 0.95))
         method = LevelMethod.OPTIMIZE
     report(0.95, "Explaining the delays")
-    why = explain(problem, starts)
-    # only the activities that a resource holds are pinned to their slot: the others keep the
-    # dates their links give (a fixed task its own, a task on another calendar its own hours)
-    floor = np.where(why.held & ~net.is_summary, slots.start_of(starts), NO_DATE)
-    passes = run_pinned(net, cpm.start, floor)
+    # the tasks that need a resource are pinned to their slot, so that no two meet on a
+    # resource (links rounded to slots could place them elsewhere); the others keep the dates
+    # their links give (a fixed task its own, a task without resources its own hours)
+    pinned = (problem.fixed < 0) & problem.demand.any(axis=1) & ~net.is_summary
+    passes = run_pinned(net, cpm.start, np.where(pinned, slots.start_of(starts), NO_DATE))
     levelled = assemble(project, net, passes)
+    why = explain(problem, starts)
     levelled = _resource_floats(levelled, why, slots, net)
     delays = _delays(project, net, (cpm.early.start, passes.early.start), why, slots, problem.resources)
     path = tuple(project.tasks[int(net.task_of[k])].key for k in why.path if not net.is_summary[k])
