@@ -33,8 +33,9 @@ def total_float(net: Network, es: I64, ef: I64, ls: I64, lf: I64) -> I64:
 
 
 def late_dates(net: Network, early: tuple[I64, I64], late: tuple[I64, I64]) -> tuple[I64, I64]:
-    """Late start and finish of the tasks, each at its early date when the two are the same
-    instant in the task's own working time (no working minute of its calendar between them).
+    """Late start and finish of the tasks, each at its early date when it lies before it but
+    is the same instant in the task's own working time (no working minute of its calendar
+    between them).
 
     The backward pass writes late finishes (and a milestone's late date) at the end of the
     working time before, while the forward pass may leave an early date in non-working time
@@ -48,9 +49,8 @@ def late_dates(net: Network, early: tuple[I64, I64], late: tuple[I64, I64]) -> t
         return ls, lf
     out = []
     for a, b in ((es, ls), (ef, lf)):
-        differ = tasks[a[tasks] != b[tasks]]
-        lo, hi = np.minimum(a[differ], b[differ]), np.maximum(a[differ], b[differ])
-        same = differ[_between_on(net, differ, lo, hi) == 0]
+        before = tasks[b[tasks] < a[tasks]]
+        same = before[_between_on(net, before, b[before], a[before]) == 0]
         out.append(same)
     if not (out[0].size or out[1].size):
         return ls, lf

@@ -79,7 +79,7 @@ def level(project: Project, params: LevelParams | None = None, progress: Progres
     pinned = (problem.fixed < 0) & problem.demand.any(axis=1) & ~net.is_summary
     passes = run_pinned(net, cpm.start, np.where(pinned, slots.start_of(starts), NO_DATE))
     levelled = assemble(project, net, passes)
-    why = explain(problem, starts)
+    why = explain(problem, _links_first(problem, starts, ~pinned & (problem.fixed < 0)))
     levelled = _resource_floats(levelled, why, slots, net)
     delays = _delays(project, net, (cpm.early.start, passes.early.start), why, slots, problem.resources)
     path = tuple(project.tasks[int(net.task_of[k])].key for k in why.path if not net.is_summary[k])
@@ -166,6 +166,17 @@ def _as_early(problem: Problem, starts: I64) -> I64:
     if early.failed[0] or early.unlevelled[0].any() or (moved > starts).any():
         return starts
     return moved
+
+
+def _links_first(problem: Problem, starts: I64, free: NDArray[np.bool_]) -> I64:
+    """``starts`` with every ``free`` activity (no resource, not fixed) as early as its
+    release and links allow, as the dates place it (a solver may have left it later)."""
+    plain = problem.plain
+    out = starts.tolist()
+    for j in problem.topological.tolist():
+        if free[j]:
+            out[j] = max([plain.release[j], *(out[i] + lag for i, lag in plain.preds[j])])
+    return np.asarray(out, dtype=np.int64)
 
 
 def _resource_floats(schedule: Schedule, why: Explanation, slots: SlotMap, net: Network) -> Schedule:
