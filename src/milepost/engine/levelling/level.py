@@ -76,10 +76,11 @@ def level(project: Project, params: LevelParams | None = None, progress: Progres
     # the tasks that need a resource are pinned to their slot, so that no two meet on a
     # resource (links rounded to slots could place them elsewhere); the others keep the dates
     # their links give (a fixed task its own, a task without resources its own hours)
-    pinned = (problem.fixed < 0) & problem.demand.any(axis=1) & ~net.is_summary
+    movable = problem.fixed < 0
+    pinned = movable & problem.demand.any(axis=1) & ~net.is_summary
     passes = run_pinned(net, cpm.start, np.where(pinned, slots.start_of(starts), NO_DATE))
     levelled = assemble(project, net, passes)
-    why = explain(problem, _links_first(problem, starts, ~pinned & (problem.fixed < 0)))
+    why = explain(problem, _as_links_allow(problem, starts, movable & ~pinned))
     levelled = _resource_floats(levelled, why, slots, net)
     delays = _delays(project, net, (cpm.early.start, passes.early.start), why, slots, problem.resources)
     path = tuple(project.tasks[int(net.task_of[k])].key for k in why.path if not net.is_summary[k])
@@ -168,9 +169,10 @@ def _as_early(problem: Problem, starts: I64) -> I64:
     return moved
 
 
-def _links_first(problem: Problem, starts: I64, free: NDArray[np.bool_]) -> I64:
-    """``starts`` with every ``free`` activity (no resource, not fixed) as early as its
-    release and links allow, as the dates place it (a solver may have left it later)."""
+def _as_links_allow(problem: Problem, starts: I64, free: NDArray[np.bool_]) -> I64:
+    """``starts`` with every ``free`` activity (not pinned to its slot: no resource, not
+    fixed) as early as its release and links allow, where its dates put it (a solver may
+    have left it later); the explanations then describe the dates."""
     plain = problem.plain
     out = starts.tolist()
     for j in problem.topological.tolist():
