@@ -55,3 +55,49 @@ def test_level_says_a_task_waited_for_its_resources_time_off(tmp_path: Path) -> 
     document = json.loads(runner.invoke(app, ["level", str(plan), "-f", "json"]).stdout)
     api = next(t for t in document["tasks"] if t["key"] == "api")
     assert (api["delay_resource"], api["delayed_by"], api["delay_minutes"]) == ("alice", [], 5 * 480)
+
+
+def test_load_splits_a_wide_table_into_tables_that_fit_the_terminal() -> None:
+    result = runner.invoke(app, ["load", str(EXAMPLE), "--by", "week"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines if line.startswith(("┃", "│"))) <= 80
+    assert "…" not in result.output
+    titles = [line for line in lines if line.startswith("Load by week")]
+    assert titles == [
+        "Load by week (hours; capacity in brackets, resources 1–6 of 10)",
+        "Load by week (hours; capacity in brackets, resources 7–10 of 10)",
+    ]
+    assert lines[lines.index(titles[1]) + 2].split() == [
+        "┃",
+        "Period",
+        "┃",
+        "leo",
+        "┃",
+        "quinn",
+        "┃",
+        "omar",
+        "┃",
+        "maya",
+        "┃",
+    ]
+    # every block lists the same periods, and an over-allocation shows where it is
+    assert result.output.count("│ Mon 2027-04-12 │") == 2
+    assert "chen Mon 2027-04-12: 80h of 40h (+40h; 5d) by backend.services, backend.payments" in result.output
+
+
+def test_load_shows_one_table_where_the_terminal_is_wide_enough() -> None:
+    result = runner.invoke(app, ["load", str(EXAMPLE), "--by", "week"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Load by week (hours; capacity in brackets)") == 1
+    assert result.output.count("│ Mon 2027-04-12 │") == 1
+
+
+def test_load_says_when_a_plan_has_no_resources(tmp_path: Path) -> None:
+    plan = tmp_path / "plain.yaml"
+    plan.write_text("project: {name: x, start: 2027-01-04}\ntasks:\n  - {key: a, duration: 2d}\n", encoding="utf-8")
+    result = runner.invoke(app, ["load", str(plan)])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output.strip() == "this plan has no resources: nothing to load (see 'resources' in docs/plan-format.md)"
+    )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -16,8 +17,10 @@ from milepost.domain.duration import describe_minutes, format_duration
 from milepost.domain.schedule import Schedule, ScheduledTask, Severity
 from milepost.errors import InvalidInputError, MilepostError
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# markup off: names, keys and paths from plans and users print as written (a task called
+# "[WIP] deploy" or "a [/] b" neither loses text nor breaks a command); styles come from Text
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -62,8 +65,9 @@ def show_diagnostics(schedule: Schedule, console: Console = err) -> None:
         console.print(Text(f"{d.severity.value}[{d.code}]", style=style[d.severity]) + Text(f": {d.message}"))
 
 
-def schedule_table(schedule: Schedule, *, only: set[str] | None = None) -> Table:
-    """The schedule as a Rich table; critical tasks in red."""
+def schedule_table(schedule: Schedule, *, only: set[str] | None = None, width: int | None = None) -> Table:
+    """The schedule as a Rich table; critical tasks in red; made to fit ``width`` columns
+    (by default the width of standard output)."""
     units = schedule.project.units
     wbs = schedule.project.wbs_codes()
     table = Table(
@@ -71,23 +75,16 @@ def schedule_table(schedule: Schedule, *, only: set[str] | None = None) -> Table
         f"{schedule.finish_date:%a %Y-%m-%d %H:%M}",
         title_justify="left",
     )
-    for name, justify in (
-        ("WBS", "left"),
-        ("Task", "left"),
-        ("Start", "left"),
-        ("Finish", "left"),
-        ("Duration", "right"),
-        ("Total float", "right"),
-        ("Free float", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    rows: list[tuple[tuple[str | Text, ...], str]] = []
     for st in schedule:
         if only is not None and st.key not in only:
             continue
         depth = schedule.project.outline_level(st.key) - 1
         style = "bold red" if st.critical and not st.summary else ("bold" if st.summary else "")
-        name = "  " * depth + (st.name if st.name == st.key else f"{st.name} [dim]({st.key})[/dim]")
-        table.add_row(
+        name = Text("  " * depth + st.name)
+        if st.name != st.key:
+            name.append(f" ({st.key})", style="dim")
+        cells: tuple[str | Text, ...] = (
             wbs[st.key],
             name,
             f"{st.start:%a %Y-%m-%d %H:%M}",
@@ -95,9 +92,37 @@ def schedule_table(schedule: Schedule, *, only: set[str] | None = None) -> Table
             _duration(schedule, st),
             describe_minutes(st.total_float_minutes, units),
             describe_minutes(st.free_float_minutes, units),
-            style=style,
         )
+        rows.append((cells, style))
+    headings = ("WBS", "Task", "Start", "Finish", "Duration", "Total float", "Free float")
+    widths = _fitted_widths(headings, [cells for cells, _ in rows], width or out.width)
+    for i, (heading, fixed) in enumerate(zip(headings, widths, strict=True)):
+        table.add_column(heading, justify="right" if i >= 4 else "left", width=fixed, overflow="fold")
+    for row, style in rows:
+        table.add_row(*row, style=style)
     return table
+
+
+def _fitted_widths(headings: tuple[str, ...], rows: list[tuple[str | Text, ...]], width: int) -> list[int | None]:
+    """Column widths for a table of ``rows`` (column 1 the task, the rest short values) in
+    ``width`` characters: none where it fits as it is.  Otherwise the short columns take
+    the width of their longest value (a heading over two lines), a date wraps before its
+    time where needed, and the task's name wraps in what is left: no value is cut short."""
+    plain = [[c.cell_len if isinstance(c, Text) else cell_len(c) for c in row] for row in rows]
+    natural = [max([len(h), *(row[i] for row in plain)]) for i, h in enumerate(headings)]
+    frame = 3 * len(headings) + 1
+    if sum(natural) + frame <= width:
+        return [None] * len(headings)
+    fitted = [max([*(len(word) for word in h.split()), *(row[i] for row in plain)]) for i, h in enumerate(headings)]
+    for i, h in enumerate(headings):
+        if h in ("Start", "Finish"):
+            fitted[i] = len("Mon 2027-03-01")
+    if sum(fitted) - fitted[1] + frame + 16 > width:  # no room for a readable name: dates over three lines
+        for i, h in enumerate(headings):
+            if h in ("Start", "Finish"):
+                fitted[i] = len("2027-03-01")
+    rest = width - frame - (sum(fitted) - fitted[1])
+    return [max(rest, 12) if i == 1 else w for i, w in enumerate(fitted)]
 
 
 def _duration(schedule: Schedule, st: ScheduledTask) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
@@ -14,6 +14,9 @@ import milepost
 from milepost.cli.base import PlanArg, app
 from milepost.cli.render import err, handles_errors, out, schedule_table, show_diagnostics
 from milepost.domain.levelling import LevelParams, LevelResult, Objective
+
+if TYPE_CHECKING:
+    from milepost.engine.load import LoadReport
 
 
 class Period(StrEnum):
@@ -46,21 +49,10 @@ def load(
 
     report = resource_load(project, schedule, Grain(by.value))
     hours_per_day = project.units.hours_per_day
-    table = Table(title=f"Load by {by.value} (hours; capacity in brackets)", title_justify="left")
-    table.add_column("Period")
-    for key in report.resources:
-        table.add_column(key, justify="right")
-    for p, start in enumerate(report.periods):
-        cells = []
-        for k in range(len(report.resources)):
-            used, cap = report.load[k][p], report.capacity[k][p]
-            text = Text(f"{used / 60:g} ({cap / 60:g})" if used or cap else "")
-            if used > cap + 0.5:
-                text.stylize("bold red")
-            cells.append(text)
-        if any(c.plain for c in cells):
-            table.add_row(f"{start:%a %Y-%m-%d}", *cells)
-    out.print(table)
+    if not report.resources:
+        out.print("this plan has no resources: nothing to load (see 'resources' in docs/plan-format.md)")
+        return
+    _print_load(report, by.value)
     if not report.over:
         out.print(Text("✓ no resource is over-allocated", style="green"))
         return
@@ -71,6 +63,49 @@ def load(
             f"  {o.resource} {o.start:%a %Y-%m-%d}: {o.load_minutes / 60:g}h of {o.capacity_minutes / 60:g}h "
             f"(+{over:g}h; {over / hours_per_day:.2g}d) by {', '.join(o.tasks)}"
         )
+
+
+def _print_load(report: LoadReport, by: str) -> None:
+    """The load table, in as many tables as the terminal's width needs (each with the periods)."""
+    periods = [f"{start:%a %Y-%m-%d}" for start in report.periods]
+    columns = [
+        [_load_cell(report.load[k][p], report.capacity[k][p]) for p in range(len(periods))]
+        for k in range(len(report.resources))
+    ]
+    shown = [p for p in range(len(periods)) if any(column[p].plain for column in columns)]
+    widths = [max([len(key), *(c.cell_len for c in col)]) for key, col in zip(report.resources, columns, strict=True)]
+    blocks = _blocks(widths, out.width - len("Mon 2027-03-01") - 4)
+    for block in blocks:
+        part = f", resources {block[0] + 1}–{block[-1] + 1} of {len(widths)}" if len(blocks) > 1 else ""
+        table = Table(title=f"Load by {by} (hours; capacity in brackets{part})", title_justify="left")
+        table.add_column("Period", no_wrap=True)
+        for k in block:
+            table.add_column(report.resources[k], justify="right", no_wrap=True)
+        for p in shown:
+            table.add_row(periods[p], *(columns[k][p] for k in block))
+        out.print(table)
+
+
+def _load_cell(used: float, capacity: float) -> Text:
+    """Hours used (and available) in one period, red where over capacity."""
+    text = Text(f"{used / 60:g} ({capacity / 60:g})" if used or capacity else "")
+    if used > capacity + 0.5:
+        text.stylize("bold red")
+    return text
+
+
+def _blocks(widths: list[int], room: int) -> list[list[int]]:
+    """The columns of ``widths`` in runs that fit ``room`` characters (3 for each column's
+    frame), so that a narrow terminal gets several tables rather than cut-off ones."""
+    blocks: list[list[int]] = [[]]
+    used = 0
+    for i, width in enumerate(widths):
+        if blocks[-1] and used + width + 3 > room:
+            blocks.append([])
+            used = 0
+        blocks[-1].append(i)
+        used += width + 3
+    return blocks
 
 
 @app.command()
