@@ -25,9 +25,11 @@ if TYPE_CHECKING:
 
 
 def find_diagnostics(
-    project: Project, net: Network, passes: Passes, columns: ScheduleColumns
+    project: Project, net: Network, passes: Passes, columns: ScheduleColumns, *, levelled: bool = False
 ) -> tuple[Diagnostic, ...]:
-    """Every diagnostic of a computed schedule, most severe first, then in outline order."""
+    """Every diagnostic of a computed schedule, most severe first, then in outline order
+    (``levelled``: its float counts the resources' hand-overs, and the messages say so)."""
+    cause = "its logic and its resources" if levelled else "its logic"
     out: list[tuple[int, int, Diagnostic]] = []
     tasks = project.tasks
     units = project.units
@@ -44,7 +46,7 @@ def find_diagnostics(
                     "negative_float",
                     Severity.WARNING,
                     f"'{t.label}' has {describe_minutes(-int(tf[i]), units)} of negative float: "
-                    "a constraint or deadline cannot be met by its logic",
+                    f"a constraint or deadline cannot be met by {cause}",
                     t.key,
                 ),
             )

@@ -19,6 +19,7 @@ from milepost.domain.resource import Assignment, Availability, Request, Resource
 from milepost.engine.levelling.level import _as_early
 from milepost.engine.levelling.problem import Problem, padded
 from milepost.engine.load import resource_load
+from milepost.engine.network import compile_network
 from milepost.io.psplib import period_of, read_psplib
 from tests.engine.test_properties import assert_links_hold, networks
 from tests.shared_data import shared
@@ -56,6 +57,18 @@ def check(project: Project, result: LevelResult) -> None:
             for other in delay.delayed_by:
                 assert any(a.task == other and a.resource == delay.resource for a in project.assignments)
                 assert result.schedule.task(other).finish <= task.start
+    # float counts the hand-overs, and the late dates say the same: the latest start and
+    # finish that delay nothing, links and resources both (as total_float() reads them)
+    net = compile_network(result.schedule.project)
+    on = net.calendars[net.project_calendar]
+    cols = result.schedule.columns
+    for i, task in enumerate(result.schedule.project.tasks):
+        slack = min(
+            on.work_between(cols.start[i], cols.late_start[i]), on.work_between(cols.finish[i], cols.late_finish[i])
+        )
+        assert slack == cols.total_float[i], (
+            f"{task.key}: late dates leave {slack} min, float says {cols.total_float[i]}"
+        )
     path = result.resource_critical_path
     assert path
     real = [t for t in result.schedule if not t.summary and not t.milestone]  # the path runs through work
@@ -156,6 +169,13 @@ def test_a_deadline_missed_after_levelling_gives_negative_float(params: LevelPar
         assert task.total_float_minutes == -2 * 480, key
         assert task.critical, key
     assert ("deadline_missed", "review") in {(d.code, d.task) for d in result.schedule.diagnostics}
+    # the warnings agree with the float: the task that waited for the hand-over is late too
+    negative = {d.task: d.message for d in result.diagnostics if d.code == "negative_float"}
+    assert set(negative) == {"api", "ui", "review"}
+    assert all(
+        m.endswith("has 2d of negative float: a constraint or deadline cannot be met by its logic and its resources")
+        for m in negative.values()
+    )
 
 
 def one_person(durations: list[int], preds: list[list[tuple[int, int]]]) -> Problem:

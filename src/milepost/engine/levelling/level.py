@@ -25,6 +25,7 @@ from milepost.domain.levelling import Delay, LevelMethod, LevelParams, LevelResu
 from milepost.domain.project import Project
 from milepost.domain.schedule import Diagnostic, Schedule, Severity
 from milepost.domain.validation import validate_project
+from milepost.engine.diagnostics import find_diagnostics
 from milepost.engine.floats import roll_up
 from milepost.engine.levelling.explain import Explanation, explain
 from milepost.engine.levelling.heuristic import level_heuristic
@@ -35,7 +36,7 @@ from milepost.engine.levelling.sgs import serial_sgs
 from milepost.engine.levelling.slots import SlotMap, build_problem
 from milepost.engine.levelling.staffing import staff
 from milepost.engine.network import NO_DATE, Network, compile_network
-from milepost.engine.scheduler import assemble, run_passes, run_pinned
+from milepost.engine.scheduler import Passes, assemble, run_passes, run_pinned
 from milepost.errors import InfeasibleError, InvalidInputError, SolverUnavailableError
 
 I64 = NDArray[np.int64]
@@ -81,7 +82,7 @@ def level(project: Project, params: LevelParams | None = None, progress: Progres
     passes = run_pinned(net, cpm.start, np.where(pinned, slots.start_of(starts), NO_DATE))
     levelled = assemble(project, net, passes)
     why = explain(problem, _as_links_allow(problem, starts, movable & ~pinned))
-    levelled = _resource_floats(levelled, why, slots, net)
+    levelled = _resource_floats(levelled, why, slots, net, passes)
     delays = _delays(project, net, (cpm.early.start, passes.early.start), why, slots, problem.resources)
     path = tuple(project.tasks[int(net.task_of[k])].key for k in why.path if not net.is_summary[k])
     stopped = (_STOPPED,) if report.stopped else ()
@@ -181,16 +182,37 @@ def _as_links_allow(problem: Problem, starts: I64, free: NDArray[np.bool_]) -> I
     return np.asarray(out, dtype=np.int64)
 
 
-def _resource_floats(schedule: Schedule, why: Explanation, slots: SlotMap, net: Network) -> Schedule:
-    """Total float and the critical flags from links *and* resource hand-overs: the float
-    the hand-overs and deadlines leave, never more than the links and constraints leave;
-    a summary's is the least of its tasks'."""
+def _resource_floats(schedule: Schedule, why: Explanation, slots: SlotMap, net: Network, passes: Passes) -> Schedule:
+    """Total float, late dates and the critical flags from links *and* resource hand-overs:
+    the float the hand-overs and deadlines leave, never more than the links and constraints
+    leave; a summary's is the least of its tasks'.  Where the hand-overs leave less, the late
+    dates are the levelled dates moved by that float (on the project calendar, as float is
+    counted), so that late start minus start still reads as the float, and the diagnostics
+    (negative float) say the same."""
     n = net.n_tasks
     cols = schedule.columns
-    slack = roll_up(net, np.minimum(why.slack[:n] * slots.slot, np.asarray(cols.total_float)), np.minimum)
+    links = np.asarray(cols.total_float, dtype=np.int64)
+    slack = roll_up(net, np.minimum(why.slack[:n] * slots.slot, links), np.minimum)
     free = np.minimum(np.asarray(cols.free_float, dtype=np.int64), slack)
-    columns = replace(cols, total_float=slack.tolist(), free_float=free.tolist(), critical=(slack <= 0).tolist())
-    return replace(schedule, columns=columns)
+    late_start, late_finish = np.asarray(cols.late_start), np.asarray(cols.late_finish)
+    less = np.flatnonzero((slack < links) & ~net.is_summary[:n])
+    if less.size:
+        cal = net.calendars[net.project_calendar]
+        late_start, late_finish = late_start.copy(), late_finish.copy()
+        late_start[less] = cal.shift(np.asarray(cols.start)[less], slack[less], start=True)
+        late_finish[less] = cal.shift(np.asarray(cols.finish)[less], slack[less], start=False)
+        late_start, late_finish = roll_up(net, late_start, np.minimum), roll_up(net, late_finish, np.maximum)
+    columns = replace(
+        cols,
+        total_float=slack.tolist(),
+        free_float=free.tolist(),
+        critical=(slack <= 0).tolist(),
+        late_start=late_start.tolist(),
+        late_finish=late_finish.tolist(),
+    )
+    return replace(
+        schedule, columns=columns, diagnostics=find_diagnostics(schedule.project, net, passes, columns, levelled=True)
+    )
 
 
 def _delays(
