@@ -101,3 +101,23 @@ def test_load_says_when_a_plan_has_no_resources(tmp_path: Path) -> None:
     assert (
         result.output.strip() == "this plan has no resources: nothing to load (see 'resources' in docs/plan-format.md)"
     )
+
+
+def test_level_says_what_the_optimizer_minimised_and_which_deadlines_are_missed() -> None:
+    shown = runner.invoke(
+        app,
+        ["level", str(EXAMPLE), "--optimize", "--time-limit", "3", "--objective", "lateness"],
+        env={"COLUMNS": "300"},
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "optimize: optimal for the priority-weighted lateness against deadlines, then the makespan;" in shown.output
+    assert "lower bound" not in shown.output  # the bound is the makespan's, not this objective's
+    assert "deadlines missed after levelling: launch (by how much: the warnings below)" in shown.output
+    document = json.loads(runner.invoke(app, ["level", str(EXAMPLE), "-f", "json"]).stdout)
+    assert (document["method"], document["objective"]) == ("heuristic", "makespan")
+    document = json.loads(
+        runner.invoke(
+            app, ["level", str(EXAMPLE), "-f", "json", "--optimize", "--time-limit", "2", "--objective", "lateness"]
+        ).stdout
+    )
+    assert (document["method"], document["objective"]) == ("optimize", "lateness")

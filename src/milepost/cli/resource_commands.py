@@ -153,14 +153,25 @@ def _summary(result: LevelResult, periods: bool) -> None:
     span = f"{result.makespan_minutes} periods" if periods else f"{result.makespan_minutes / day:g} working days"
     bound = result.lower_bound_minutes if periods else f"{result.lower_bound_minutes / day:g}d"
     before = result.unlevelled.finish_date
+    if result.objective is Objective.LATENESS:  # the bound is the makespan's, not this objective's
+        outcome = f"{result.status.value} for the priority-weighted lateness against deadlines, then the makespan"
+        outcome += f"; makespan {span}"
+    else:
+        outcome = f"{result.status.value}, makespan {span} (lower bound {bound})"
     out.print(
         Text(
-            f"{result.method.value}: {result.status.value}, makespan {span} (lower bound {bound}), "
+            f"{result.method.value}: {outcome}, "
             f"finish {result.schedule.finish_date:%a %Y-%m-%d %H:%M} (was {before:%a %Y-%m-%d %H:%M}); "
             f"{result.schedules} schedules in {result.seconds:.2f} s",
             style="bold",
         )
     )
+    missed = [d.task for d in result.diagnostics if d.code == "deadline_missed" and d.task]
+    if missed:
+        shown = ", ".join(missed[:8]) + (f" and {len(missed) - 8} more" if len(missed) > 8 else "")
+        out.print(
+            Text(f"deadlines missed after levelling: {shown} (by how much: the warnings below)", style="bold red")
+        )
     out.print(
         Text("resource-critical path: ", style="bold") + Text(" → ".join(result.resource_critical_path), style="red")
     )

@@ -101,6 +101,8 @@ class LevelResult:
         A proven lower bound on the finish (critical path, or CP-SAT's bound).
     slot_minutes:
         The time grain levelling worked in (working minutes of the project calendar).
+    objective:
+        What the optimizer minimised (the heuristic always shortens the schedule).
     """
 
     schedule: Schedule
@@ -115,3 +117,4 @@ class LevelResult:
     seconds: float
     slot_minutes: int
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    objective: Objective = Objective.MAKESPAN

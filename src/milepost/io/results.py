@@ -151,7 +151,8 @@ def level_to_dict(result: LevelResult, *, periods: bool = False) -> dict[str, An
 
     The schedule document of :func:`schedule_to_dict` (its ``diagnostics`` those of the
     levelling, which include the levelled schedule's), plus ``makespan``, ``status``
-    (``feasible`` / ``optimal``), ``lower_bound``, ``method``, ``resource_critical_path``
+    (``feasible`` / ``optimal``), ``lower_bound``, ``method``, ``objective`` (``makespan`` /
+    ``lateness``: what the method minimised), ``resource_critical_path``
     and per task ``delay_minutes``, ``delayed_by`` and ``delay_resource`` (a resource with
     no task in ``delayed_by``: its working time held the task).  With
     ``periods`` (a PSPLIB instance), ``start``, ``finish``, ``makespan`` and
@@ -174,6 +175,7 @@ def level_to_dict(result: LevelResult, *, periods: bool = False) -> dict[str, An
     doc["lower_bound"] = result.lower_bound_minutes
     doc["status"] = result.status.value
     doc["method"] = result.method.value
+    doc["objective"] = result.objective.value
     doc["schedules"] = result.schedules
     doc["seconds"] = round(result.seconds, 3)
     doc["resource_critical_path"] = list(result.resource_critical_path)

@@ -21,7 +21,7 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
-from milepost.domain.levelling import Delay, LevelMethod, LevelParams, LevelResult, LevelStatus, Progress
+from milepost.domain.levelling import Delay, LevelMethod, LevelParams, LevelResult, LevelStatus, Objective, Progress
 from milepost.domain.project import Project
 from milepost.domain.schedule import Diagnostic, Schedule, Severity
 from milepost.domain.validation import validate_project
@@ -100,6 +100,7 @@ def level(project: Project, params: LevelParams | None = None, progress: Progres
         seconds=time.perf_counter() - began,
         slot_minutes=slots.slot,
         diagnostics=stopped + _diagnostics(project, net, unplaced, slots) + levelled.diagnostics,
+        objective=params.objective if method is LevelMethod.OPTIMIZE else Objective.MAKESPAN,
     )
 
 
