@@ -121,3 +121,19 @@ def test_level_says_what_the_optimizer_minimised_and_which_deadlines_are_missed(
         ).stdout
     )
     assert (document["method"], document["objective"]) == ("optimize", "lateness")
+
+
+def test_level_shows_the_levellings_own_warnings(tmp_path: Path) -> None:
+    plan = tmp_path / "half.yaml"
+    plan.write_text(
+        "milepost: 1\nproject: {name: Half, start: 2027-01-04}\nresources:\n  - {key: alice, units: 50%}\n"
+        "tasks:\n  - {key: api, duration: 2d, assign: [alice 100%]}\n",
+        encoding="utf-8",
+    )
+    shown = runner.invoke(app, ["level", str(plan)], env={"COLUMNS": "300"})
+    assert shown.exit_code == 0, shown.output
+    assert (
+        "warning[assignment_exceeds_max_units]: 'api' asks more units of 'alice' than it has, so 'alice' stays "
+        "over-allocated while it runs (levelled as if it asked for all of them): lower the assignment's units or "
+        "raise the resource's"
+    ) in shown.output

@@ -51,7 +51,7 @@ def check(plan: PlanArg) -> None:
 
     project = milepost.load(plan)
     result = milepost.schedule(project, ScheduleParams(validate=False))
-    show_diagnostics(result, out)
+    show_diagnostics(result.diagnostics, out)
     links = len(project.dependencies)
     out.print(Text(f"✓ {plan}: {len(project.tasks)} tasks, {links} links, no problems", style="green"))
 
@@ -80,7 +80,7 @@ def schedule_cmd(
             print_gantt(result, only=only)
         else:
             print_paths(result)
-        show_diagnostics(result)
+        show_diagnostics(result.diagnostics)
         return
     data = _render(result, format, only)
     if output is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -14,7 +14,7 @@ from rich.text import Text
 
 from milepost.charts.text_gantt import text_gantt
 from milepost.domain.duration import describe_minutes, format_duration
-from milepost.domain.schedule import Schedule, ScheduledTask, Severity
+from milepost.domain.schedule import Diagnostic, Schedule, ScheduledTask, Severity
 from milepost.errors import InvalidInputError, MilepostError
 
 # markup off: names, keys and paths from plans and users print as written (a task called
@@ -58,10 +58,10 @@ def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def show_diagnostics(schedule: Schedule, console: Console = err) -> None:
-    """Print the schedule's diagnostics (warnings) after the main output."""
+def show_diagnostics(diagnostics: Sequence[Diagnostic], console: Console = err) -> None:
+    """Print diagnostics (a schedule's, a levelling's) after the main output."""
     style = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
-    for d in schedule.diagnostics:
+    for d in diagnostics:
         console.print(Text(f"{d.severity.value}[{d.code}]", style=style[d.severity]) + Text(f": {d.message}"))
 
 

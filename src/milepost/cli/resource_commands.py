@@ -144,7 +144,7 @@ def level(
         return
     out.print(schedule_table(result.schedule))
     _summary(result, periods)
-    show_diagnostics(result.schedule)
+    show_diagnostics(result.diagnostics)  # the levelling's own and the levelled schedule's
 
 
 def _summary(result: LevelResult, periods: bool) -> None:

@@ -270,7 +270,9 @@ def _diagnostics(project: Project, net: Network, unplaced: NDArray[np.bool_], sl
             Diagnostic(
                 "assignment_exceeds_max_units",
                 Severity.WARNING,
-                f"'{task}' asks more units of '{resource}' than it has; levelled as if it asked for all of them",
+                f"'{task}' asks more units of '{resource}' than it has, so '{resource}' stays over-allocated "
+                "while it runs (levelled as if it asked for all of them): lower the assignment's units or "
+                "raise the resource's",
                 task,
             )
         )
