@@ -259,8 +259,8 @@ def _diagnostics(project: Project, net: Network, unplaced: NDArray[np.bool_], sl
             Diagnostic(
                 "not_levelled_within_float",
                 Severity.WARNING,
-                f"'{keys[j]}' could not be levelled within its float; it keeps its place and its resources stay "
-                "over-allocated",
+                f"'{keys[j]}' could not be levelled within its float: it is not moved for its resources, "
+                "which stay over-allocated while it runs",
                 keys[j],
             )
         )
