@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 import milepost
 from milepost.cli.app import app
 from milepost.cli.render import print_paths
+from tests.cli.runs import run_on
 
 runner = CliRunner()
 
@@ -90,18 +91,16 @@ def test_schedule_table_and_gantt(plan: Path) -> None:
 
 
 def test_critical_path_follows_the_constraint_that_drives_the_finish(tmp_path: Path) -> None:
-    plan = tmp_path / "p.yaml"
-    plan.write_text(
+    result = run_on(
+        tmp_path,
         "project: {name: x, start: 2027-01-04}\n"
         "tasks:\n"
         "  - {key: build, duration: 5d}\n"
         "  - {key: install, duration: 1d, after: [build], constraint: SNET 2027-02-01}\n"
         "  - {key: audit, duration: 1d, after: [install], constraint: FNLT 2027-02-12}\n"
         "  - {key: briefing, duration: 1d, after: [build], constraint: ALAP}\n",
-        encoding="utf-8",
+        "schedule",
     )
-    result = runner.invoke(app, ["schedule", str(plan)], env={"COLUMNS": "160"})
-    assert result.exit_code == 0, result.output
     # briefing (ALAP, 16d float) also finishes last, but the chain that drives the finish is
     # install (held by its SNET) then audit; build has 15d of float and is not on it
     assert "critical path: install → audit" in result.output

@@ -3,23 +3,22 @@ short, and names from plans printed as written."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
 from rich.console import Console
-from typer.testing import CliRunner
 
 import milepost
-from milepost.cli.app import app
 from milepost.cli.render import schedule_table
+from tests.cli.runs import run_on
 
-runner = CliRunner()
 EXAMPLE = Path(__file__).parents[2] / "examples" / "web-launch.yaml"
 
 
 def shown(width: int) -> str:
-    console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console = Console(width=width, record=True, file=io.StringIO())
     console.print(schedule_table(milepost.schedule(milepost.load(EXAMPLE)), width=width))
     return console.export_text()
 
@@ -56,15 +55,13 @@ def test_at_eighty_columns_a_date_wraps_before_its_time() -> None:
 
 
 def test_names_with_brackets_print_as_written(tmp_path: Path) -> None:
-    plan = tmp_path / "brackets.yaml"
-    plan.write_text(
+    result = run_on(
+        tmp_path,
         "project: {name: '[red]Q3[/red] plan', start: 2027-01-04}\n"
         "tasks:\n"
         "  - {key: a, name: 'a [/] b', duration: 1d}\n"
         "  - {key: b, name: '[WIP] deploy', duration: 1d, after: [a]}\n",
-        encoding="utf-8",
+        "schedule",
     )
-    result = runner.invoke(app, ["schedule", str(plan)], env={"COLUMNS": "160"})
-    assert result.exit_code == 0, result.output
     for text in ("[red]Q3[/red] plan", "a [/] b (a)", "[WIP] deploy (b)"):
         assert text in result.output

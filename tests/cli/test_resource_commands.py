@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from milepost.cli.app import app
+from tests.cli.runs import run_on
 
 runner = CliRunner()
 EXAMPLE = Path(__file__).parents[2] / "examples" / "web-launch.yaml"
@@ -94,10 +95,7 @@ def test_load_shows_one_table_where_the_terminal_is_wide_enough() -> None:
 
 
 def test_load_says_when_a_plan_has_no_resources(tmp_path: Path) -> None:
-    plan = tmp_path / "plain.yaml"
-    plan.write_text("project: {name: x, start: 2027-01-04}\ntasks:\n  - {key: a, duration: 2d}\n", encoding="utf-8")
-    result = runner.invoke(app, ["load", str(plan)])
-    assert result.exit_code == 0, result.output
+    result = run_on(tmp_path, "project: {name: x, start: 2027-01-04}\ntasks:\n  - {key: a, duration: 2d}\n", "load")
     assert (
         result.output.strip() == "this plan has no resources: nothing to load (see 'resources' in docs/plan-format.md)"
     )
@@ -124,14 +122,13 @@ def test_level_says_what_the_optimizer_minimised_and_which_deadlines_are_missed(
 
 
 def test_level_shows_the_levellings_own_warnings(tmp_path: Path) -> None:
-    plan = tmp_path / "half.yaml"
-    plan.write_text(
+    shown = run_on(
+        tmp_path,
         "milepost: 1\nproject: {name: Half, start: 2027-01-04}\nresources:\n  - {key: alice, units: 50%}\n"
         "tasks:\n  - {key: api, duration: 2d, assign: [alice 100%]}\n",
-        encoding="utf-8",
+        "level",
+        columns=300,
     )
-    shown = runner.invoke(app, ["level", str(plan)], env={"COLUMNS": "300"})
-    assert shown.exit_code == 0, shown.output
     assert (
         "warning[assignment_exceeds_max_units]: 'api' asks more units of 'alice' than it has, so 'alice' stays "
         "over-allocated while it runs (levelled as if it asked for all of them): lower the assignment's units or "
