@@ -114,13 +114,12 @@ def _fitted_widths(headings: tuple[str, ...], rows: list[tuple[str | Text, ...]]
     if sum(natural) + frame <= width:
         return [None] * len(headings)
     fitted = [max([*(len(word) for word in h.split()), *(row[i] for row in plain)]) for i, h in enumerate(headings)]
-    for i, h in enumerate(headings):
-        if h in ("Start", "Finish"):
-            fitted[i] = len("Mon 2027-03-01")
-    if sum(fitted) - fitted[1] + frame + 16 > width:  # no room for a readable name: dates over three lines
-        for i, h in enumerate(headings):
-            if h in ("Start", "Finish"):
-                fitted[i] = len("2027-03-01")
+    dates = [i for i, h in enumerate(headings) if h in ("Start", "Finish")]
+    for i in dates:
+        fitted[i] = len("Mon 2027-03-01")  # its time on the next line
+    if sum(fitted) - fitted[1] + frame + 16 > width:  # no room for a readable name: over three lines
+        for i in dates:
+            fitted[i] = len("2027-03-01")
     rest = width - frame - (sum(fitted) - fitted[1])
     return [max(rest, 12) if i == 1 else w for i, w in enumerate(fitted)]
 

@@ -154,8 +154,10 @@ def _summary(result: LevelResult, periods: bool) -> None:
     bound = result.lower_bound_minutes if periods else f"{result.lower_bound_minutes / day:g}d"
     before = result.unlevelled.finish_date
     if result.objective is Objective.LATENESS:  # the bound is the makespan's, not this objective's
-        outcome = f"{result.status.value} for the priority-weighted lateness against deadlines, then the makespan"
-        outcome += f"; makespan {span}"
+        outcome = (
+            f"{result.status.value} for the priority-weighted lateness against deadlines, then the makespan; "
+            f"makespan {span}"
+        )
     else:
         outcome = f"{result.status.value}, makespan {span} (lower bound {bound})"
     out.print(
