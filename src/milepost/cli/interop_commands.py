@@ -105,6 +105,9 @@ def compare(
     from milepost.services.fidelity import compare_with_ms_project
 
     result = compare_with_ms_project(plan)
+    if not result.compared:
+        out.print(f"{plan}: nothing to compare, the file has no automatically scheduled task with MS Project's dates")
+        return
     if not result.mismatches:
         out.print(
             Text(
@@ -126,7 +129,8 @@ def compare(
             _diff(m.finish, m.ms_finish),
         )
     out.print(table)
-    err.print(Text(f"{len(result.mismatches)} tasks differ from MS Project", style="red"))
+    n = len(result.mismatches)
+    err.print(Text(f"{n} task{' differs' if n == 1 else 's differ'} from MS Project", style="red"))
     raise typer.Exit(1)
 
 
