@@ -167,6 +167,28 @@ def test_usage_and_file_errors(args: list[str], code: int, text: str, tmp_path: 
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["schedule", "{plan}", "-f", "json", "-o", "{missing}/s.json"], "no such file or directory"),
+        (["export", "{plan}", "-o", "{missing}/plan.xml"], "no such file or directory"),
+        (["init", "{plan}/deeper"], "not a directory"),  # a folder inside a file
+    ],
+    ids=["schedule", "export", "init"],
+)
+def test_an_output_the_system_refuses_is_a_clear_error(
+    args: list[str], reason: str, plan: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no" / "such" / "folder"
+    before = plan.read_bytes()
+    result = runner.invoke(app, [a.format(plan=plan, missing=missing) for a in args])
+    assert result.exit_code == 1
+    assert f"error[file_error]: cannot use this file: {reason}" in result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # no traceback
+    assert not missing.exists()
+    assert plan.read_bytes() == before
+
+
 def test_schema_and_version() -> None:
     schema = json.loads(runner.invoke(app, ["schema"]).stdout)
     assert schema["title"] == "Milepost plan"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import ParamSpec, TypeVar
 
@@ -15,7 +17,7 @@ from rich.text import Text
 from milepost.charts.text_gantt import text_gantt
 from milepost.domain.duration import describe_minutes, format_duration
 from milepost.domain.schedule import Diagnostic, Schedule, ScheduledTask, Severity
-from milepost.errors import InvalidInputError, MilepostError
+from milepost.errors import InvalidInputError, MilepostError, Problem
 
 # markup off: names, keys and paths from plans and users print as written (a task called
 # "[WIP] deploy" or "a [/] b" neither loses text nor breaks a command); styles come from Text
@@ -45,7 +47,9 @@ def show_error(exc: MilepostError) -> None:
 
 
 def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn Milepost errors into a clear message and exit code 1 (never a traceback)."""
+    """Turn Milepost errors, and files the system refuses (an output folder that does not
+    exist, no permission, a full disk), into a clear message and exit code 1 (never a
+    traceback)."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -53,6 +57,14 @@ def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
         except MilepostError as exc:
             show_error(exc)
+            raise typer.Exit(1) from None
+        except BrokenPipeError:  # the reader went away (| head): stop quietly, as Unix tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            where = str(exc.filename) if exc.filename else None
+            show_error(InvalidInputError(Problem("file_error", f"cannot use this file: {reason.lower()}", file=where)))
             raise typer.Exit(1) from None
 
     return wrapper
