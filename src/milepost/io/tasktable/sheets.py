@@ -144,9 +144,11 @@ def _read_excel(file: str, raw: bytes, sheet: str | None) -> Sheet:
     return Sheet(file, rows, notes)
 
 
-_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, SyntaxError)
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, SyntaxError, NotImplementedError)
 """What openpyxl raises on a damaged workbook: a broken archive, bad compressed data,
-XML that is not well-formed (``ParseError`` is a ``SyntaxError``), bad cell values."""
+XML that is not well-formed (``ParseError`` is a ``SyntaxError``), bad cell values, an
+archive entry whose zip version or compression ``zipfile`` does not know
+(``NotImplementedError``, found by Hypothesis)."""
 
 
 def _worksheet_rows(ws: Any, file: str) -> list[tuple[object, ...]]:
