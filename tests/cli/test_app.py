@@ -189,6 +189,16 @@ def test_an_output_the_system_refuses_is_a_clear_error(
     assert plan.read_bytes() == before
 
 
+def test_check_counts_the_warnings_it_printed(tmp_path: Path) -> None:
+    result = run_on(
+        tmp_path,
+        "project: {name: x, start: 2027-01-04}\ntasks:\n  - {key: a, duration: 5d, deadline: 2027-01-06}\n",
+        "check",
+    )
+    assert "warning[deadline_missed]" in result.output
+    assert result.output.splitlines()[-1].endswith("plan.yaml: 1 task, 0 links, valid; 2 warnings above")
+
+
 def test_schema_and_version() -> None:
     schema = json.loads(runner.invoke(app, ["schema"]).stdout)
     assert schema["title"] == "Milepost plan"

@@ -13,6 +13,7 @@ from rich.text import Text
 import milepost
 from milepost.cli.base import PlanArg, app
 from milepost.cli.render import err, handles_errors, out
+from milepost.domain.wording import plural
 from milepost.errors import InvalidInputError, Problem
 from milepost.services.exports import EXPORT_SUFFIXES
 
@@ -130,7 +131,7 @@ def compare(
         )
     out.print(table)
     n = len(result.mismatches)
-    err.print(Text(f"{n} task{' differs' if n == 1 else 's differ'} from MS Project", style="red"))
+    err.print(Text(f"{plural(n, 'task')} {'differs' if n == 1 else 'differ'} from MS Project", style="red"))
     raise typer.Exit(1)
 
 

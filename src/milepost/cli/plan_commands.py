@@ -14,7 +14,8 @@ from rich.text import Text
 import milepost
 from milepost.cli.base import PlanArg, app
 from milepost.cli.render import err, handles_errors, out, print_gantt, print_paths, schedule_table, show_diagnostics
-from milepost.domain.schedule import Schedule
+from milepost.domain.schedule import Schedule, Severity
+from milepost.domain.wording import plural
 
 
 class Format(StrEnum):
@@ -53,7 +54,11 @@ def check(plan: PlanArg) -> None:
     result = milepost.schedule(project, ScheduleParams(validate=False))
     show_diagnostics(result.diagnostics, out)
     links = len(project.dependencies)
-    out.print(Text(f"✓ {plan}: {len(project.tasks)} tasks, {links} links, no problems", style="green"))
+    warned = sum(d.severity is not Severity.INFO for d in result.diagnostics)
+    verdict = f"valid; {plural(warned, 'warning')} above" if warned else "no problems"
+    out.print(
+        Text(f"✓ {plan}: {plural(len(project.tasks), 'task')}, {plural(links, 'link')}, {verdict}", style="green")
+    )
 
 
 @app.command("schedule")

@@ -17,6 +17,7 @@ from rich.text import Text
 from milepost.charts.text_gantt import text_gantt
 from milepost.domain.duration import describe_minutes, format_duration
 from milepost.domain.schedule import Diagnostic, Schedule, ScheduledTask, Severity
+from milepost.domain.wording import plural
 from milepost.errors import InvalidInputError, MilepostError, Problem
 
 # markup off: names, keys and paths from plans and users print as written (a task called
@@ -43,7 +44,7 @@ def show_error(exc: MilepostError) -> None:
         line.append(f": {p.message}")
         err.print(line)
     n = len(problems)
-    err.print(Text(f"{n} problem{'s' if n != 1 else ''} found", style="red"))
+    err.print(Text(f"{plural(n, 'problem')} found", style="red"))
 
 
 def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:

@@ -8,6 +8,7 @@ from typing import Any
 from milepost.domain.calendar import builtin_calendars
 from milepost.domain.project import Project
 from milepost.domain.validation import validate_project
+from milepost.domain.wording import plural
 from milepost.errors import ConflictError, InvalidInputError, Problem
 from milepost.io.planfile.entries import calendar_entry, read_calendar
 from milepost.schemas.calendars import CalendarCreate, CalendarUpdate
@@ -126,9 +127,9 @@ def _not_in_use(session: Session, project: ProjectRecord, record: CalendarRecord
         if c.definition.get("base") == key
     ]
     if tasks:
-        users.append(f"{tasks} task{'s' if tasks != 1 else ''}")
+        users.append(plural(tasks, "task"))
     if resources:
-        users.append(f"{resources} resource{'s' if resources != 1 else ''}")
+        users.append(plural(resources, "resource"))
     if based:
         users.append("calendar " + ", ".join(based))
     if users:

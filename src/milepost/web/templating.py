@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
 from milepost import __version__
+from milepost.domain.wording import plural
 from milepost.web.assets import TEMPLATES
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -34,11 +35,6 @@ def day(value: datetime | date | str | None, fmt: str = "%a %d %b %Y") -> str:
 def moment(value: datetime | str | None) -> str:
     """A date and time for people: ``Mon 01 Mar 2027 09:00``."""
     return day(value, "%a %d %b %Y %H:%M")
-
-
-def plural(count: int, word: str) -> str:
-    """``1 task``, ``3 tasks``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 env.globals.update(static=static, version=__version__)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from milepost.domain.wording import plural
 from milepost.io.mspdi.xmltree import child, children, record
 
 PROJECT_MAPPED = {
@@ -275,4 +276,4 @@ def _count(
         counts.update(k for k, v in rec.fields.items() if k not in known and v.strip() not in _EMPTY)
         counts.update(k for k, items in rec.lists.items() if k not in known and items)
     for name, n in sorted(counts.items()):
-        note("unmapped_field", f"{name} was not imported ({n} {what}{'s' if n != 1 else ''})")
+        note("unmapped_field", f"{name} was not imported ({plural(n, what)})")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from milepost.domain.wording import plural
 from milepost.io.tasktable.cells import is_key, slug, text
 from milepost.io.tasktable.columns import Column
 from milepost.io.tasktable.drafts import Context, Draft, Lookup
@@ -157,7 +158,7 @@ def _assign_keys(ctx: Context, drafts: Sequence[Draft], order: Sequence[int]) ->
         siblings.add(unique)
         d.key = f"{parent_key}.{unique}" if parent_key is not None else unique
     if generated:
-        ctx.notes.append(f"keys were made from the names of {generated} task{'s' if generated > 1 else ''}")
+        ctx.notes.append(f"keys were made from the names of {plural(generated, 'task')}")
     if changed:
         ctx.notes.append(f"keys changed to letters, digits, '_' and '-': {', '.join(changed)}")
 
