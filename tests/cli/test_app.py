@@ -199,6 +199,18 @@ def test_check_counts_the_warnings_it_printed(tmp_path: Path) -> None:
     assert result.output.splitlines()[-1].endswith("plan.yaml: 1 task, 0 links, valid; 2 warnings above")
 
 
+def test_a_refusal_without_a_file_is_not_called_a_file_error(plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(path: object) -> None:
+        raise OSError(98, "Address already in use")
+
+    monkeypatch.setattr(milepost, "load", refused)
+    result = runner.invoke(app, ["schedule", str(plan)])
+    assert result.exit_code == 1
+    assert "error[system_error]: the system refused: address already in use" in result.output
+    assert "file" not in result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+
+
 def test_schema_and_version() -> None:
     schema = json.loads(runner.invoke(app, ["schema"]).stdout)
     assert schema["title"] == "Milepost plan"

@@ -48,9 +48,9 @@ def show_error(exc: MilepostError) -> None:
 
 
 def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn Milepost errors, and files the system refuses (an output folder that does not
-    exist, no permission, a full disk), into a clear message and exit code 1 (never a
-    traceback)."""
+    """Turn Milepost errors, and what the system refuses (an output folder that does not
+    exist, no permission, a full disk, a port in use), into a clear message and exit
+    code 1 (never a traceback)."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -62,10 +62,13 @@ def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except BrokenPipeError:  # the reader went away (| head): stop quietly, as Unix tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(1) from None
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            where = str(exc.filename) if exc.filename else None
-            show_error(InvalidInputError(Problem("file_error", f"cannot use this file: {reason.lower()}", file=where)))
+        except OSError as exc:  # a file, or with no file name the system itself (a port in use)
+            reason = (exc.strerror or str(exc)).lower()
+            if exc.filename:
+                problem = Problem("file_error", f"cannot use this file: {reason}", file=str(exc.filename))
+            else:
+                problem = Problem("system_error", f"the system refused: {reason}")
+            show_error(InvalidInputError(problem))
             raise typer.Exit(1) from None
 
     return wrapper
